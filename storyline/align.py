@@ -1,0 +1,138 @@
+"""Alignment: sentences of many articles -> claim groups (equivalent sentences across sources).
+
+All cross-article sentence pairs that share a weighted word are scored at once (sparse product,
+then :func:`storyline.textsim.pair_scores`); groups are formed by greedy average-link merging of the
+strongest pairs, never putting two sentences of one article in one group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .clean import normalize, vocabulary_of
+from .facts_lite import quantity_tokens
+from .model import Article, Sentence
+from .segment import split_sentences
+from .textsim import SAME_CLAIM_THRESHOLD, SentenceBank, build_bank, pair_scores
+
+PREFILTER_DICE = 0.2  # pairs below this Dice are (almost) never the same claim; skipped before scoring
+KEEP_SCORE = 0.05  # weaker pairs are dropped from the score table (they count as 0 in average links)
+MUTUAL_THRESHOLD = 0.25  # a pair that is each side's best match in the other article needs this much
+LINK_THRESHOLD = 0.2  # average similarity two groups need to merge
+NUMBER_ASYMMETRY_PENALTY = 0.5  # one sentence states a quantity the other lacks: a more specific claim
+
+
+@dataclass
+class Alignment:
+    """Sentences of a story, their pairwise scores and the claim groups (lists of sentence indices)."""
+
+    sentences: list[Sentence]
+    bank: SentenceBank
+    scores: dict[tuple[int, int], float]  # (i, j) with i < j -> similarity, cross-article pairs only
+    groups: list[list[int]]
+    edges: set[tuple[int, int]]  # accepted claim links (i < j)
+
+    def score(self, i: int, j: int) -> float:
+        return self.scores.get((i, j) if i < j else (j, i), 0.0)
+
+
+def sentences_of(articles: list[Article]) -> list[Sentence]:
+    """Split every article into :class:`Sentence` objects with a shared matching vocabulary."""
+    vocab = vocabulary_of([a.text for a in articles])
+    out: list[Sentence] = []
+    for art in articles:
+        parts = split_sentences(art.text)
+        n = max(len(parts), 1)
+        for k, text in enumerate(parts):
+            out.append(
+                Sentence(article=art.id, index=k, text=text, norm=normalize(text, vocab), position=k / n)
+            )
+    return out
+
+
+def candidate_pairs(bank: SentenceBank, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-article pairs (i < j) whose weighted Dice reaches :data:`PREFILTER_DICE`."""
+    overlap = sp.triu(bank.weighted @ bank.unigrams.T, k=1).tocoo()
+    i, j, ov = overlap.row, overlap.col, overlap.data
+    keep = owner[i] != owner[j]
+    i, j, ov = i[keep], j[keep], ov[keep]
+    dice = 2 * ov / (bank.weight_sum[i] + bank.weight_sum[j] + 1e-9)
+    keep = dice >= PREFILTER_DICE
+    return i[keep].astype(np.int64), j[keep].astype(np.int64)
+
+
+def accepted_edges(
+    i: np.ndarray, j: np.ndarray, sims: np.ndarray, owner: np.ndarray, threshold: float = SAME_CLAIM_THRESHOLD
+) -> np.ndarray:
+    """Mask of pairs kept as claim links: strong pairs, or mutual best matches above :data:`MUTUAL_THRESHOLD`.
+
+    Mutual best matching (``x``'s best match in ``y``'s article is ``y`` and vice versa) is the classic
+    sentence-alignment filter: it admits looser paraphrases while rejecting pairs that merely share a topic.
+    """
+    if len(i) == 0:
+        return np.zeros(0, dtype=bool)
+    n = len(i)
+    # both directions: (sentence, other article) -> best partner
+    x = np.concatenate([i, j])
+    y = np.concatenate([j, i])
+    s = np.concatenate([sims, sims])
+    key = x * (int(owner.max()) + 1) + owner[y]
+    order = np.lexsort((-s, key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    is_best = np.zeros(2 * n, dtype=bool)
+    is_best[order[first]] = True
+    mutual = is_best[:n] & is_best[n:]
+    return (sims >= threshold) | (mutual & (sims >= MUTUAL_THRESHOLD))
+
+
+def group_sentences(
+    n: int, owner: np.ndarray, scores: dict[tuple[int, int], float], edges: list[tuple[int, int]]
+) -> list[list[int]]:
+    """Greedy average-link grouping over accepted edges; one sentence per article in each group."""
+    cluster_of = list(range(n))
+    members: dict[int, list[int]] = {k: [k] for k in range(n)}
+    owners: dict[int, set[int]] = {k: {int(owner[k])} for k in range(n)}
+    for i, j in sorted(edges, key=lambda e: -scores[e]):
+        a, b = cluster_of[i], cluster_of[j]
+        if a == b or owners[a] & owners[b]:
+            continue
+        ma, mb = members[a], members[b]
+        total = sum(scores.get((x, y) if x < y else (y, x), 0.0) for x in ma for y in mb)
+        if total / (len(ma) * len(mb)) < LINK_THRESHOLD:
+            continue
+        if len(ma) < len(mb):
+            a, b, ma, mb = b, a, mb, ma
+        ma.extend(mb)
+        owners[a] |= owners.pop(b)
+        for x in mb:
+            cluster_of[x] = a
+        del members[b]
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def align(articles: list[Article], threshold: float = SAME_CLAIM_THRESHOLD) -> Alignment:
+    """Align the sentences of ``articles`` into claim groups."""
+    sentences = sentences_of(articles)
+    ids = {a.id: k for k, a in enumerate(articles)}
+    owner = np.array([ids[s.article] for s in sentences], dtype=np.int64)
+    bank = build_bank([s.norm for s in sentences])
+    if len(sentences) > 1:
+        i, j = candidate_pairs(bank, owner)
+    else:
+        i = j = np.zeros(0, dtype=np.int64)
+    sims = pair_scores(bank, i, j)
+    has_qty = np.array([bool(quantity_tokens(s.text)) for s in sentences], dtype=bool)
+    if len(i):
+        sims = np.where(has_qty[i] != has_qty[j], sims * NUMBER_ASYMMETRY_PENALTY, sims)
+    keep = accepted_edges(i, j, sims, owner, threshold)
+    strong = sims >= KEEP_SCORE
+    scores = dict(
+        zip(zip(i[strong].tolist(), j[strong].tolist(), strict=True), sims[strong].tolist(), strict=True)
+    )
+    edges = list(zip(i[keep].tolist(), j[keep].tolist(), strict=True))
+    groups = group_sentences(len(sentences), owner, scores, edges)
+    return Alignment(sentences=sentences, bank=bank, scores=scores, groups=groups, edges=set(edges))

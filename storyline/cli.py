@@ -1,0 +1,145 @@
+"""The ``storyline`` command line (Typer).
+
+Every failure prints one line ``storyline: error: ...`` on stderr; no traceback unless ``STORYLINE_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .errors import StorylineError
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn many overlapping news reports of one event into one source-attributed account.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class BriefFormat(StrEnum):
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+def error(message: str) -> None:
+    """Print one error line on stderr."""
+    typer.echo(f"storyline: error: {message}", err=True)
+
+
+def write_output(text: str, out: Path | None) -> None:
+    """Write to a file (creating its folder) or to stdout."""
+    if out is None or str(out) == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StorylineError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """storyline: many reports of one event -> one trustworthy, source-attributed account."""
+
+
+@app.command()
+def brief(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files (.txt .md .html .jsonl) or directories.")
+    ],
+    fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output format.")] = BriefFormat.json,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    words: Annotated[int, typer.Option("--words", "-w", min=0, help="Summary length in words.")] = 100,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Story title (default: chosen from the sources).")
+    ] = None,
+) -> None:
+    """One story from many articles: claims x sources, discrepancies, quotes, provenance, cited summary."""
+    from .ingest import read_paths
+    from .pipeline import build_brief
+    from .render import render
+
+    articles, errors = read_paths([str(p) for p in paths])
+    for line in errors:
+        error(line)
+    if not articles:
+        error("no usable articles in the input")
+        raise typer.Exit(1)
+    with _status(f"Building the brief of {len(articles)} articles", len(articles) >= 50):
+        result = build_brief(articles, words=words, title=title)
+    for line in result.errors:
+        error(line)
+    write_output(render(result.to_dict(), fmt.value), out)
+
+
+class _status:
+    """A spinner on stderr for long work when stderr is a terminal."""
+
+    def __init__(self, message: str, show: bool) -> None:
+        self.message, self.show, self._ctx = message, show and sys.stderr.isatty(), None
+
+    def __enter__(self) -> None:
+        if self.show:
+            from rich.console import Console
+
+            self._ctx = Console(stderr=True).status(self.message)
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (corpus, evaluation)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for name in ("storyline.cli_corpus", "storyline.cli_eval", "storyline.cli_serve"):
+        if find_spec(name) is not None:
+            import_module(name).register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    """Console entry point: run the app, turning every failure into one error line."""
+    try:
+        app()
+    except StorylineError as exc:
+        error(str(exc))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback for the user
+        if os.environ.get("STORYLINE_DEBUG"):
+            raise
+        error(f"{type(exc).__name__}: {exc} (set STORYLINE_DEBUG=1 for details)")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Quality evaluation on labelled data, with peer systems run side by side (``storyline eval``)."""

@@ -1,0 +1,129 @@
+"""Provenance: a text-reuse graph between articles and independent-source counts.
+
+``reuse[a, b]`` estimates the share of article ``a`` rendered in article ``b``. It averages two views:
+the sentence view (each of ``a``'s sentences contributes, by words, its aligned similarity to ``b`` -- only
+claim links count, see :mod:`storyline.align` -- or its word-shingle containment in ``b`` when that is higher,
+i.e. verbatim copying) and the detail view (the share of ``a``'s distinctive vocabulary, weighted by rarity
+within the story, that ``b`` also uses: independent reports share the event's words, copies share details).
+An article is *derived from* another when that share reaches :data:`DERIVED_THRESHOLD`; the direction goes
+from the later (or, without dates, the less complete) text to the earlier (more complete) one.
+Articles joined by derivations form one *independent source*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .align import Alignment
+from .model import Article, Derivation
+from .segment import shingles
+
+DERIVED_THRESHOLD = 0.3
+SHINGLE = 4
+
+
+@dataclass
+class Provenance:
+    ids: list[str]
+    reuse: np.ndarray  # reuse[a, b]: share of a's text rendered in b
+    derived_from: dict[str, list[Derivation]]
+    group_of: dict[str, int]  # article id -> independent group number
+
+    @property
+    def independent(self) -> int:
+        return len(set(self.group_of.values()))
+
+    def independent_count(self, ids: list[str] | set[str]) -> int:
+        """Number of independent groups among some article ids."""
+        return len({self.group_of[i] for i in ids if i in self.group_of})
+
+
+def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
+    """Share of each article's words rendered in each other article (rows: copier, columns: source)."""
+    ids = [a.id for a in articles]
+    index = {a: k for k, a in enumerate(ids)}
+    n = len(ids)
+    sents = alignment.sentences
+    words = np.array([max(len(s.text.split()), 1) for s in sents], dtype=np.float64)
+    owner = np.array([index[s.article] for s in sents], dtype=np.int64)
+    # best aligned similarity of each sentence to each other article
+    best = np.zeros((len(sents), n))
+    for i, j in alignment.edges:
+        s = alignment.score(i, j)
+        best[i, owner[j]] = max(best[i, owner[j]], s)
+        best[j, owner[i]] = max(best[j, owner[i]], s)
+    # verbatim reuse: shingle containment per sentence in the other article's shingle set
+    art_sh = [set() for _ in range(n)]
+    sent_sh = [shingles(s.norm, SHINGLE) for s in sents]
+    for k, sh in enumerate(sent_sh):
+        art_sh[owner[k]] |= sh
+    for k, sh in enumerate(sent_sh):
+        if not sh:
+            continue
+        for b in range(n):
+            if b != owner[k] and best[k, b] < 1.0:
+                contained = len(sh & art_sh[b]) / len(sh)
+                if contained > best[k, b]:
+                    best[k, b] = contained
+    sentence_view = np.zeros((n, n))
+    totals = np.bincount(owner, weights=words, minlength=n)
+    for b in range(n):
+        sentence_view[:, b] = np.bincount(owner, weights=words * best[:, b], minlength=n) / np.maximum(
+            totals, 1
+        )
+    reuse = (sentence_view + detail_overlap(alignment, index)) / 2
+    np.fill_diagonal(reuse, 0.0)
+    return reuse
+
+
+def detail_overlap(alignment: Alignment, index: dict[str, int]) -> np.ndarray:
+    """Share of each article's rarity-weighted content stems that each other article also uses."""
+    n = len(index)
+    rows = np.array([index[s.article] for s in alignment.sentences], dtype=np.int64)
+    onehot = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n, len(rows)))
+    present = (onehot @ alignment.bank.unigrams).sign()  # articles x stems
+    df = np.asarray(present.sum(axis=0)).ravel()
+    weighted = present.multiply(np.log((n + 1) / np.maximum(df, 1))[None, :]).tocsr()
+    shared = (weighted @ present.T).toarray()
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    return shared / np.maximum(totals, 1e-9)[:, None]
+
+
+def _earlier(a: Article, b: Article, reuse_ab: float, reuse_ba: float) -> bool:
+    """Whether ``a`` is the original of the pair (earlier date, else the more complete text)."""
+    if a.date and b.date and a.date[:19] != b.date[:19]:
+        return a.date < b.date
+    if abs(reuse_ab - reuse_ba) > 0.02:
+        return reuse_ab < reuse_ba  # b renders more of a than a of b: b is the copy
+    return len(a.text) >= len(b.text)
+
+
+def provenance(articles: list[Article], alignment: Alignment) -> Provenance:
+    """Text-reuse graph, derivations and independent groups of a story's articles."""
+    ids = [a.id for a in articles]
+    n = len(ids)
+    reuse = reuse_matrix(articles, alignment) if n > 1 else np.zeros((n, n))
+    derived: dict[str, list[Derivation]] = {i: [] for i in ids}
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a in range(n):
+        for b in range(a + 1, n):
+            if max(reuse[a, b], reuse[b, a]) < DERIVED_THRESHOLD:
+                continue
+            orig, copy = (a, b) if _earlier(articles[a], articles[b], reuse[a, b], reuse[b, a]) else (b, a)
+            derived[ids[copy]].append(Derivation(source=ids[orig], overlap=float(reuse[copy, orig])))
+            parent[find(copy)] = find(orig)
+    for lst in derived.values():
+        lst.sort(key=lambda d: -d.overlap)
+    roots: dict[int, int] = {}
+    group_of = {ids[k]: roots.setdefault(find(k), len(roots)) for k in range(n)}
+    return Provenance(ids=ids, reuse=reuse, derived_from=derived, group_of=group_of)

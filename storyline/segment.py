@@ -1,0 +1,90 @@
+"""Sentences, tokens, stems and shingles.
+
+Sentences come from nupunkt (which ships its model) per paragraph, with two repairs: a piece that
+starts in lower case continues the previous sentence ("anti-U.S. counteraction"), and a quotation
+opened in one piece and closed in the next is kept whole.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import nupunkt
+import snowballstemmer
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just let me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t ve ll re d m said says say told according also would could may might must shall
+    one two it's that's he's she's they're we're i'm don't didn't doesn't won't can't isn't wasn't""".split()
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,'][a-z0-9]+)*")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_LOWER_START = re.compile(r"^[\"'(\[]*[a-z]")
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a cleaned article into sentences; paragraph breaks (newlines) always end a sentence."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        para = para.strip()
+        if not para:
+            continue
+        pieces = [p.strip() for p in nupunkt.sent_tokenize(para) if p.strip()]
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and (_LOWER_START.match(piece) or _open_quote(merged[-1])) and len(merged[-1]) < 800:
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def _open_quote(sentence: str) -> bool:
+    return sentence.count('"') % 2 == 1
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a lower-case word."""
+    return _stemmer.stemWord(word)
+
+
+def tokens(norm: str) -> list[str]:
+    """Word tokens of a normalised (lower-case) text; thousands separators dropped from numbers."""
+    out = []
+    for tok in _TOKEN.findall(norm):
+        if _NUMBER.match(tok):
+            tok = tok.replace(",", "")
+        out.append(tok.strip(".,'"))
+    return [t for t in out if t]
+
+
+def content_stems(norm: str) -> list[str]:
+    """Stems of the content words (stop words dropped; numbers kept as written)."""
+    return [
+        t if t[0].isdigit() else stem(t)
+        for t in tokens(norm)
+        if t not in STOPWORDS and len(t) > 1 or t.isdigit()
+    ]
+
+
+def shingles(norm: str, k: int = 5) -> set[str]:
+    """Word k-shingles of a normalised text (all words, for text-reuse detection)."""
+    toks = tokens(norm)
+    if len(toks) < k:
+        return {" ".join(toks)} if toks else set()
+    return {" ".join(toks[i : i + k]) for i in range(len(toks) - k + 1)}
+
+
+def word_count(text: str) -> int:
+    """Number of words in a text."""
+    return len(text.split())

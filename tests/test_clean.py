@@ -1,0 +1,81 @@
+from storyline.clean import (
+    clean_article,
+    clean_text,
+    deobfuscate,
+    is_junk_line,
+    looks_like_headline,
+    normalize,
+)
+from storyline.model import Article
+
+
+def test_junk_lines_removed_and_reported():
+    text = (
+        "Sorting by\n\u00d7\nHarbor Ferry Resumes Service\nAdvertisements\n"
+        "The ferry resumed service on Monday after a two-week halt.\n"
+        "Share this:\nWe use cookies to improve your experience. Accept\n"
+        "Read more: Ten things to know about ferries\n"
+        "Officials said the schedule would return to normal by Friday.\n"
+        "Stay tuned to The Example Gazette.\n"
+    )
+    body, removed, headline = clean_text(text)
+    assert headline == "Harbor Ferry Resumes Service"
+    assert removed == [
+        "Sorting by",
+        "\u00d7",
+        "Advertisements",
+        "Share this:",
+        "We use cookies to improve your experience. Accept",
+        "Read more: Ten things to know about ferries",
+        "Stay tuned to The Example Gazette.",
+    ]
+    assert body.splitlines() == [
+        "The ferry resumed service on Monday after a two-week halt.",
+        "Officials said the schedule would return to normal by Friday.",
+    ]
+
+
+def test_real_sentences_are_not_junk():
+    for line in [
+        "Read more about the plan in the council's report, the mayor said.",
+        "The company said it would accept the offer.",
+        "By Tuesday, the river had risen by two metres.",
+        "Share prices fell 3% on the news.",
+    ]:
+        assert not is_junk_line(line), line
+
+
+def test_bylines_are_junk_but_by_phrases_are_not():
+    assert is_junk_line("By Jane Doe")
+    assert is_junk_line("By Jane Doe, The Example Post")
+    assert not is_junk_line("By noon the storm had passed.")
+
+
+def test_headline_detection():
+    assert looks_like_headline("Kim Vows Tough New Policy Amid Tensions")
+    assert looks_like_headline("Three dead as storm hits coast", first=True)
+    assert not looks_like_headline("Three dead as storm hits coast.", first=True)
+    assert not looks_like_headline(
+        "The storm hit the coast on Monday and three people died in it", first=False
+    )
+
+
+def test_quotes_and_spaces_normalised():
+    body, _, _ = clean_text("He said \u201cwe\u2019ll go\u201d\u00a0 now.\u200b", find_headline=False)
+    assert body == 'He said "we\'ll go" now.'
+
+
+def test_obfuscated_words_match_but_text_is_kept():
+    art = clean_article(Article(id="a", text="Three people were k*lled in the crash on the old road today."))
+    assert "k*lled" in art.text
+    assert "killed" in normalize(art.text)
+    assert deobfuscate("They were sh0t and k1lled.") == "They were shot and killed."
+    assert deobfuscate("The G7 met; COVID-19 and mp3 stay.") == "The G7 met; COVID-19 and mp3 stay."
+
+
+def test_title_from_html_is_kept():
+    art = clean_article(
+        Article(id="a", title="  Given   Title ", text="Short Headline Here\nBody text goes on here.")
+    )
+    assert art.title == "Given Title"
+    assert "Short Headline Here" in art.text
