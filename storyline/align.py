@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .clean import normalize, vocabulary_of
-from .facts_lite import quantity_tokens
+from .facts import extract_quantities
 from .model import Article, Sentence
 from .segment import split_sentences
 from .textsim import SAME_CLAIM_THRESHOLD, SentenceBank, build_bank, pair_scores
@@ -125,7 +125,7 @@ def align(articles: list[Article], threshold: float = SAME_CLAIM_THRESHOLD) -> A
     else:
         i = j = np.zeros(0, dtype=np.int64)
     sims = pair_scores(bank, i, j)
-    has_qty = np.array([bool(quantity_tokens(s.text)) for s in sentences], dtype=bool)
+    has_qty = np.array([bool(extract_quantities(s.text)) for s in sentences], dtype=bool)
     if len(i):
         sims = np.where(has_qty[i] != has_qty[j], sims * NUMBER_ASYMMETRY_PENALTY, sims)
     keep = accepted_edges(i, j, sims, owner, threshold)

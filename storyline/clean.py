@@ -73,7 +73,8 @@ _SMALL_WORDS = {
 
 def normalize_chars(text: str) -> str:
     """Unicode NFC, straight quotes, plain spaces, no zero-width characters, trimmed lines."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    # drop invisible characters before composing, so a second pass finds nothing left to compose
+    text = unicodedata.normalize("NFC", text.translate(_QUOTES))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 

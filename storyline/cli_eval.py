@@ -30,6 +30,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("rougeL", "R-L"),
         ("rougeLsum", "R-Lsum"),
         ("words", "words"),
+        ("r1_gap_text", "storyline R-1 gap [95% CI]"),
     ],
     "cluster": [
         ("bcubed_p", "B3 P"),
@@ -70,6 +71,9 @@ def render_table(result: dict[str, Any]) -> Any:
     table.add_column("seconds", justify="right")
     table.add_column("speed-up", justify="right")
     for name, row in result["systems"].items():
+        if "r1_gap" in row:
+            lo, hi = row["r1_gap_ci95"]
+            row = {**row, "r1_gap_text": f"{row['r1_gap']:+.1f} [{lo:+.1f}, {hi:+.1f}]"}
         if not row.get("available"):
             table.add_row(name, *["[red]n/a[/red]"] * (len(cols) + 2))
             continue
@@ -78,7 +82,7 @@ def render_table(result: dict[str, Any]) -> Any:
             name,
             *[_fmt(row.get(k)) for k, _ in cols],
             _fmt(row.get("seconds"), 2),
-            "" if speed is None else f"{speed:.1f}x",
+            "" if speed is None else (f"{speed:.1f}x" if speed >= 1 else f"{speed:.2g}x"),
         )
     return table
 

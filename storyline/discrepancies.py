@@ -12,7 +12,9 @@ import re
 from collections import Counter, defaultdict
 
 from .align import Alignment
+from .clean import normalize
 from .facts import (
+    Quantity,
     compare_dates,
     compare_quantities,
     extract_dates,
@@ -22,6 +24,7 @@ from .facts import (
     same_speaker,
 )
 from .model import Article, Claim, Discrepancy, Quote, Variant
+from .segment import STOPWORDS, stem, tokens
 
 MIN_QUOTE_WORDS = 4  # shorter quoted spans are scare quotes ("toughest"), not quotations
 _NUM_START = re.compile(
@@ -42,10 +45,12 @@ def _figure(text: str) -> str:
     return (text[: m.end()] + (tail.group(0) if tail else "")).strip()
 
 
-def _about(text: str) -> str:
-    fig = _figure(text)
-    rest = text[len(fig) :].strip(" ,.;:") if text.startswith(fig) else text
-    return rest or text
+def _about(sentence: str, q: Quantity) -> str:
+    """What a quantity counts: its unit words and the few words after it ('people were injured')."""
+    fig = _figure(q.text)
+    head = q.text[len(fig) :].strip(" ,.;:") if q.text.startswith(fig) else q.unit or ""
+    tail = re.split(r"[,.;:()\"]", sentence[q.end :], maxsplit=1)[0].split()[:4]
+    return " ".join([head, *tail]).strip() or q.text
 
 
 def _variants(items: list[tuple[str, str]]) -> list[Variant]:
@@ -58,60 +63,154 @@ def _variants(items: list[tuple[str, str]]) -> list[Variant]:
     return [Variant(text=t, sources=s) for t, s in by.items()]
 
 
-def _number_discrepancies(claim: Claim) -> list[Discrepancy]:
-    found = [(m.source, q) for m in claim.mentions for q in extract_quantities(m.text)]
+CONTEXT_WORDS = 6  # words after a quantity that say what it counts ("were injured", "were on the span")
+CONTEXT_MATCH = 0.3  # Dice of those words for two quantities to be about the same thing
+
+
+def _context(text: str, q: Quantity) -> set[str]:
+    """Content stems right after a quantity (its role: 'killed' vs 'injured'), minus the unit and numbers."""
+    after = tokens(normalize(text[q.end :]))[:CONTEXT_WORDS]
+    unit = stem(q.unit) if q.unit else ""
+    return {stem(t) for t in after if t not in STOPWORDS and not t[0].isdigit() and stem(t) != unit}
+
+
+def _same_role(a: set[str], b: set[str]) -> bool:
+    return bool(a & b) and 2 * len(a & b) / (len(a) + len(b)) >= CONTEXT_MATCH
+
+
+class _Facts:
+    """Union-find over quantities (sentence, index) linked by comparisons, remembering disagreements."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[int, int], tuple[int, int]] = {}
+        self.disagree: set[tuple[int, int]] = set()
+
+    def find(self, x: tuple[int, int]) -> tuple[int, int]:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def link(self, a: tuple[int, int], b: tuple[int, int], relation: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+        if relation in ("qualifier", "conflict"):
+            self.disagree.add(a)
+
+
+def _match_pair(
+    fa: list[Quantity], fb: list[Quantity], ca: list[set[str]], cb: list[set[str]], aligned: bool
+) -> list[tuple[int, int, str]]:
+    """Pair the quantities of two sentences: equal values first, then different values in the same role."""
+    out: list[tuple[int, int, str]] = []
+    used_b: set[int] = set()
+    rest: list[int] = []
+    for x, qa in enumerate(fa):
+        same = [
+            (y, r)
+            for y, qb in enumerate(fb)
+            if y not in used_b and (r := compare_quantities(qa, qb)) in ("agree", "qualifier")
+        ]
+        same = [(y, r) for y, r in same if aligned or _same_role(ca[x], cb[y])]
+        if same:
+            y, r = max(same, key=lambda yr: len(ca[x] & cb[yr[0]]))
+            used_b.add(y)
+            out.append((x, y, r))
+        else:
+            rest.append(x)
+    for x in rest:
+        cands = [
+            y for y, qb in enumerate(fb) if y not in used_b and compare_quantities(fa[x], qb) == "conflict"
+        ]
+        cands = [
+            y for y in cands if _same_role(ca[x], cb[y]) or (aligned and len(cands) == 1 and len(rest) == 1)
+        ]
+        if cands:
+            y = max(cands, key=lambda yy: len(ca[x] & cb[yy]))
+            used_b.add(y)
+            out.append((x, y, "conflict"))
+    return out
+
+
+def number_discrepancies(claims: list[Claim], alignment: Alignment) -> list[Discrepancy]:
+    """Numbers that disagree between sources, within claims and across claims about the same thing.
+
+    Within a claim the mentions' quantities are paired by value, then by role; across claims only
+    quantities with the same unit word and the same role (the words that follow) are compared.
+    """
+    sents = alignment.sentences
+    claim_of = {m.sentence: c.id for c in claims for m in c.mentions}
+    qty: dict[int, list[Quantity]] = {}
+    ctx: dict[int, list[set[str]]] = {}
+    for k, s in enumerate(sents):
+        found = extract_quantities(s.text)
+        if found:
+            qty[k] = found
+            ctx[k] = [_context(s.text, q) for q in found]
+    facts = _Facts()
+    pairs: set[tuple[int, int]] = set()
+    for claim in claims:
+        ks = [m.sentence for m in claim.mentions if m.sentence in qty]
+        pairs.update((a, b) for n, a in enumerate(ks) for b in ks[n + 1 :])
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for k, found in qty.items():
+        for unit in {q.unit for q in found if q.unit}:
+            by_unit[unit].append(k)
+    for ks in by_unit.values():
+        pairs.update(
+            (a, b) for n, a in enumerate(ks) for b in ks[n + 1 :] if sents[a].article != sents[b].article
+        )
+    for a, b in pairs:
+        aligned = claim_of.get(a) is not None and claim_of.get(a) == claim_of.get(b)
+        for x, y, rel in _match_pair(qty[a], qty[b], ctx[a], ctx[b], aligned):
+            if not aligned and (qty[a][x].unit is None or qty[a][x].unit != qty[b][y].unit):
+                continue
+            facts.link((a, x), (b, y), rel)
+    components: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for node in list(facts.parent):
+        components[facts.find(node)].append(node)
     out: list[Discrepancy] = []
-    used: set[int] = set()
-    for a, (src_a, qa) in enumerate(found):
-        if a in used:
+    for nodes in components.values():
+        if not facts.disagree & set(nodes):
             continue
-        group = [a]
-        kinds: set[str] = set()
-        for b in range(a + 1, len(found)):
-            src_b, qb = found[b]
-            if b in used or src_b == src_a:
-                continue
-            rel = compare_quantities(qa, qb)
-            if rel is None:
-                continue
-            group.append(b)
-            kinds.add(rel)
-        used.update(group)
-        if kinds & {"qualifier", "conflict"}:
-            items = [(_figure(found[k][1].text), found[k][0]) for k in group]
-            variants = _variants(items)
-            if len(variants) > 1:
-                out.append(
-                    Discrepancy(kind="number", about=_about(qa.text), claim=claim.id, variants=variants)
-                )
+        nodes.sort(key=lambda n: (n[0], n[1]))
+        items = [(_figure(qty[k][x].text), sents[k].article) for k, x in nodes]
+        variants = _variants(items)
+        if len(variants) < 2 or len({v.sources[0] for v in variants}) < 2:
+            continue
+        k0, x0 = nodes[0]
+        out.append(
+            Discrepancy(
+                kind="number",
+                about=_about(sents[k0].text, qty[k0][x0]),
+                claim=claim_of.get(k0),
+                variants=variants,
+            )
+        )
     return out
 
 
 def _date_discrepancies(claim: Claim) -> list[Discrepancy]:
     found = [(m.source, d) for m in claim.mentions for d in extract_dates(m.text)]
-    out: list[Discrepancy] = []
     for a, (src_a, da) in enumerate(found):
-        conflicts = [
-            (db.text, sb) for sb, db in found[a + 1 :] if sb != src_a and compare_dates(da, db) == "conflict"
-        ]
-        if conflicts:
-            variants = _variants([(da.text, src_a), *conflicts])
+        related = [(db.text, sb) for sb, db in found if compare_dates(da, db) is not None]
+        if any(sb != src_a and compare_dates(da, db) == "conflict" for sb, db in found[a + 1 :]):
+            variants = _variants(related)
             if len(variants) > 1:
-                out.append(
+                return [
                     Discrepancy(kind="date", about=f"date in {claim.id}", claim=claim.id, variants=variants)
-                )
-            break
-    return out
+                ]
+    return []
 
 
-def find_discrepancies(claims: list[Claim]) -> list[Discrepancy]:
-    """Number and date discrepancies within claims carried by several sources."""
-    out: list[Discrepancy] = []
+def find_discrepancies(claims: list[Claim], alignment: Alignment) -> list[Discrepancy]:
+    """Number discrepancies (within and across claims) and date discrepancies (within claims)."""
+    out = number_discrepancies(claims, alignment)
     for claim in claims:
-        if len(claim.mentions) < 2:
-            continue
-        out.extend(_number_discrepancies(claim))
-        out.extend(_date_discrepancies(claim))
+        if len(claim.mentions) > 1:
+            out.extend(_date_discrepancies(claim))
     return out
 
 

@@ -94,7 +94,7 @@ def build_brief(
     prov = provenance(cleaned, alignment)
     claims = build_claims(alignment, prov, order, loaded=_loaded_count)
     quotes, quote_discrepancies = quotes_and_discrepancies(cleaned, alignment, claims)
-    discrepancies = find_discrepancies(claims) + quote_discrepancies
+    discrepancies = find_discrepancies(claims, alignment) + quote_discrepancies
     summary = summarize(claims, alignment, prov.independent, words=words, loaded=_loaded_count)
     sources = [
         SourceReport(

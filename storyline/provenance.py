@@ -21,7 +21,8 @@ from .align import Alignment
 from .model import Article, Derivation
 from .segment import shingles
 
-DERIVED_THRESHOLD = 0.3
+DERIVED_THRESHOLD = 0.25
+NEAR_COPY = 0.8  # sentence similarity (or shingle containment) treated as copied text
 SHINGLE = 4
 
 
@@ -68,10 +69,14 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
                 contained = len(sh & art_sh[b]) / len(sh)
                 if contained > best[k, b]:
                     best[k, b] = contained
+    # a paraphrase found in many articles is shared news, not evidence of copying one of them:
+    # below NEAR_COPY its credit is split among the articles that carry it (verbatim copies keep it all)
+    spread = best.sum(axis=1, keepdims=True)
+    credit = np.where(best >= NEAR_COPY, best, best * best / np.maximum(spread, 1e-9))
     sentence_view = np.zeros((n, n))
     totals = np.bincount(owner, weights=words, minlength=n)
     for b in range(n):
-        sentence_view[:, b] = np.bincount(owner, weights=words * best[:, b], minlength=n) / np.maximum(
+        sentence_view[:, b] = np.bincount(owner, weights=words * credit[:, b], minlength=n) / np.maximum(
             totals, 1
         )
     reuse = (sentence_view + detail_overlap(alignment, index)) / 2
@@ -121,9 +126,13 @@ def provenance(articles: list[Article], alignment: Alignment) -> Provenance:
                 continue
             orig, copy = (a, b) if _earlier(articles[a], articles[b], reuse[a, b], reuse[b, a]) else (b, a)
             derived[ids[copy]].append(Derivation(source=ids[orig], overlap=float(reuse[copy, orig])))
-            parent[find(copy)] = find(orig)
     for lst in derived.values():
         lst.sort(key=lambda d: -d.overlap)
+    # a copy joins the group of its main source only: a roundup drawing on three outlets does not make
+    # those outlets depend on each other
+    for k, art_id in enumerate(ids):
+        if derived[art_id]:
+            parent[find(k)] = find(ids.index(derived[art_id][0].source))
     roots: dict[int, int] = {}
     group_of = {ids[k]: roots.setdefault(find(k), len(roots)) for k in range(n)}
     return Provenance(ids=ids, reuse=reuse, derived_from=derived, group_of=group_of)

@@ -37,15 +37,29 @@ def split_sentences(text: str) -> list[str]:
         para = para.strip()
         if not para:
             continue
-        pieces = [p.strip() for p in nupunkt.sent_tokenize(para) if p.strip()]
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and (_LOWER_START.match(piece) or _open_quote(merged[-1])) and len(merged[-1]) < 800:
-                merged[-1] = f"{merged[-1]} {piece}"
-            else:
-                merged.append(piece)
-        out.extend(merged)
+        # spans, not re-joined strings: a merged sentence stays a verbatim slice of its paragraph
+        merged: list[tuple[int, int]] = []
+        for start, end in _piece_spans(para):
+            piece = para[start:end]
+            if merged and (_LOWER_START.match(piece) or _open_quote(para[slice(*merged[-1])])):
+                if merged[-1][1] - merged[-1][0] < 800:
+                    merged[-1] = (merged[-1][0], end)
+                    continue
+            merged.append((start, end))
+        out.extend(para[s:e] for s, e in merged)
     return out
+
+
+def _piece_spans(para: str) -> list[tuple[int, int]]:
+    """nupunkt sentence spans of a paragraph, trimmed of surrounding white space."""
+    spans = []
+    for start, end in nupunkt.sent_spans(para):
+        piece = para[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        core = piece.strip()
+        if core:
+            spans.append((start + lead, start + lead + len(core)))
+    return spans
 
 
 def _open_quote(sentence: str) -> bool:

@@ -179,6 +179,22 @@ def test_rouge_stems_and_needs_no_nltk_data(no_nltk_data):
     assert swapped["rougeL"] < 1.0
 
 
+def test_paired_bootstrap():
+    assert metrics.paired_bootstrap([0.5, 0.7, 0.2], [0.5, 0.7, 0.2]) == (0.0, 0.0, 0.0)
+    gap, lo, hi = metrics.paired_bootstrap([0.6, 0.8, 0.3, 0.5], [0.5, 0.7, 0.2, 0.1])
+    assert gap == pytest.approx(0.175) and 0.1 - 1e-9 <= lo <= gap <= hi <= 0.4 + 1e-9
+
+
+def test_rouge_matches_rouge_score_defaults():
+    from rouge_score import rouge_scorer
+
+    plain = rouge_scorer.RougeScorer(list(metrics.ROUGE_TYPES), use_stemmer=True)
+    pred = "Engineers closed the bridges.\nRepairs would be taking months."
+    ref = "The Harlow bridge was closed by engineers.\nThe repairs will take a month."
+    want = {k: v.fmeasure for k, v in plain.score(ref, pred).items()}
+    assert metrics.rouge(pred, ref) == pytest.approx(want)
+
+
 # --- length rule and peers ---------------------------------------------------------------------
 
 
@@ -307,6 +323,7 @@ def test_evaluate_summary_with_a_stand_in(summary_file, monkeypatch, no_nltk_dat
         assert rows["storyline"][k] == rows["leads-in-order"][k] > 0
     assert all(r["words"] <= metrics.word_count(REFERENCE) for r in rows.values())
     assert rows["lexrank"]["speedup"] > 0 and res["items"] == 2
+    assert rows["leads-in-order"]["r1_gap"] == 0.0 and "r1_gap" not in rows["storyline"]
 
     res = run.evaluate_summary(summary_file, peers=False, limit=1, words=5)
     assert list(res["systems"]) == ["storyline"] and res["systems"]["storyline"]["words"] == 5

@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
-from datapaths import DEV, need
 
 import storyline
 from storyline.textsim import similarities
+
+from datapaths import DEV, need
 
 
 def test_similarity_range_and_identity():

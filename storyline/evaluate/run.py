@@ -87,6 +87,7 @@ def evaluate_summary(
     if peers:
         for name, rank in peer_systems.SUMMARY_PEERS.items():
             systems[name] = lambda arts, n, rank=rank: rank(arts)
+    r1: dict[str, list[float]] = {}
     for name, system in systems.items():
         _warm_up(system, [dict(a) for a in stories[0].articles], budgets[0])
         scores: dict[str, list[float]] = {k: [] for k in metrics.ROUGE_TYPES}
@@ -119,6 +120,13 @@ def evaluate_summary(
         }
         if errors:
             rows[name]["errors"] = [e for e in errors if e]
+        r1[name] = scores["rouge1"]
+    if rows.get("storyline", {}).get("available"):
+        for name in r1:
+            if name != "storyline":
+                gap, lo, hi = metrics.paired_bootstrap(r1["storyline"], r1[name])
+                rows[name]["r1_gap"] = round(100 * gap, 2)
+                rows[name]["r1_gap_ci95"] = [round(100 * lo, 2), round(100 * hi, 2)]
     _speed(rows)
     return {
         "task": "summary",
@@ -127,7 +135,8 @@ def evaluate_summary(
         "budget": f"{words} words" if words else "reference length in words",
         "mean_budget": round(_mean(budgets), 1),
         "cut_rule": CUT_RULE,
-        "metric": "rouge-score F1 x 100 (stemming on; sentences on lines for rougeLsum), mean over stories",
+        "metric": "rouge-score F1 x 100 (stemming on; sentences on lines for rougeLsum), mean over stories; "
+        "r1_gap = storyline's R-1 minus the peer's, with a 95% paired bootstrap interval over stories",
         "systems": rows,
     }
 
