@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .clean import normalize, vocabulary_of
-from .facts import extract_quantities
+from .extract import quantities as extract_quantities
 from .model import Article, Sentence
 from .segment import split_sentences
 from .textsim import SAME_CLAIM_THRESHOLD, SentenceBank, build_bank, pair_scores

@@ -13,12 +13,12 @@ from collections import Counter, defaultdict
 
 from .align import Alignment
 from .clean import normalize
+from .extract import dates as extract_dates
+from .extract import quantities as extract_quantities
 from .facts import (
     Quantity,
     compare_dates,
     compare_quantities,
-    extract_dates,
-    extract_quantities,
     extract_quotes,
     quote_relation,
     same_speaker,
@@ -27,6 +27,9 @@ from .model import Article, Claim, Discrepancy, Quote, Variant
 from .segment import STOPWORDS, stem, tokens
 
 MIN_QUOTE_WORDS = 4  # shorter quoted spans are scare quotes ("toughest"), not quotations
+
+
+_QWORD = re.compile(r"\w+")
 _NUM_START = re.compile(
     r"[$€£]?\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds|thousands)\b",
     re.I,
@@ -101,7 +104,7 @@ class _Facts:
 
 
 def _match_pair(
-    fa: list[Quantity], fb: list[Quantity], ca: list[set[str]], cb: list[set[str]], aligned: bool
+    fa: tuple[Quantity, ...], fb: tuple[Quantity, ...], ca: list[set[str]], cb: list[set[str]], aligned: bool
 ) -> list[tuple[int, int, str]]:
     """Pair the quantities of two sentences: equal values first, then different values in the same role."""
     out: list[tuple[int, int, str]] = []
@@ -142,7 +145,7 @@ def number_discrepancies(claims: list[Claim], alignment: Alignment) -> list[Disc
     """
     sents = alignment.sentences
     claim_of = {m.sentence: c.id for c in claims for m in c.mentions}
-    qty: dict[int, list[Quantity]] = {}
+    qty: dict[int, tuple[Quantity, ...]] = {}
     ctx: dict[int, list[set[str]]] = {}
     for k, s in enumerate(sents):
         found = extract_quantities(s.text)
@@ -236,17 +239,27 @@ def quotes_and_discrepancies(
             x = parent[x]
         return x
 
+    # compare each distinct wording once (copies repeat quotes verbatim), after a cheap word-overlap check
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for k, (_, text, _, _) in enumerate(found):
+        by_text[" ".join(_QWORD.findall(text.lower()))].append(k)
+    texts = list(by_text)
+    bags = [set(t.split()) for t in texts]
     changed: set[int] = set()
-    for a in range(len(found)):
-        for b in range(a + 1, len(found)):
-            if found[a][0] == found[b][0]:
+    for members in by_text.values():
+        for k in members[1:]:
+            parent[find(k)] = find(members[0])
+    for a in range(len(texts)):
+        for b in range(a + 1, len(texts)):
+            if len(bags[a] & bags[b]) < min(3, len(bags[a]), len(bags[b])):
                 continue
-            rel = quote_relation(found[a][1], found[b][1])
+            rel = quote_relation(found[by_text[texts[a]][0]][1], found[by_text[texts[b]][0]][1])
             if rel == "different":
                 continue
-            parent[find(b)] = find(a)
+            parent[find(by_text[texts[b]][0])] = find(by_text[texts[a]][0])
             if rel == "changed":
-                changed.update((a, b))
+                changed.update(by_text[texts[a]])
+                changed.update(by_text[texts[b]])
     groups: dict[int, list[int]] = defaultdict(list)
     for k in range(len(found)):
         groups[find(k)].append(k)

@@ -56,19 +56,21 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
         s = alignment.score(i, j)
         best[i, owner[j]] = max(best[i, owner[j]], s)
         best[j, owner[i]] = max(best[j, owner[i]], s)
-    # verbatim reuse: shingle containment per sentence in the other article's shingle set
-    art_sh = [set() for _ in range(n)]
+    # verbatim reuse: share of each sentence's word shingles found anywhere in each other article
     sent_sh = [shingles(s.norm, SHINGLE) for s in sents]
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
     for k, sh in enumerate(sent_sh):
-        art_sh[owner[k]] |= sh
-    for k, sh in enumerate(sent_sh):
-        if not sh:
-            continue
-        for b in range(n):
-            if b != owner[k] and best[k, b] < 1.0:
-                contained = len(sh & art_sh[b]) / len(sh)
-                if contained > best[k, b]:
-                    best[k, b] = contained
+        for g in sh:
+            rows.append(k)
+            cols.append(vocab.setdefault(g, len(vocab)))
+    if vocab:
+        sent_x = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sents), len(vocab)))
+        art_x = sp.csr_matrix((np.ones(len(sents)), (owner, np.arange(len(sents)))), shape=(n, len(sents)))
+        art_x = (art_x @ sent_x).sign()
+        contained = (sent_x @ art_x.T).toarray() / np.maximum(np.asarray(sent_x.sum(axis=1)), 1)
+        contained[np.arange(len(sents)), owner] = 0.0
+        best = np.maximum(best, contained)
     # a paraphrase found in many articles is shared news, not evidence of copying one of them:
     # below NEAR_COPY its credit is split among the articles that carry it (verbatim copies keep it all)
     spread = best.sum(axis=1, keepdims=True)

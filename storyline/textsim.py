@@ -47,6 +47,7 @@ class SentenceBank:
     numbers: sp.csr_matrix  # binary presence of number tokens
     weight_sum: np.ndarray
     length: np.ndarray  # number of content stems
+    text_ids: np.ndarray | None = None  # same id for identical texts (filled on first use)
 
     def __len__(self) -> int:
         return len(self.norms)
@@ -92,6 +93,21 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, i: np.ndarray, j: np.ndarray) ->
     return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
 
 
+def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """RapidFuzz token-set ratio per pair, computed once per distinct pair of texts (copies repeat)."""
+    if bank.text_ids is None:
+        bank.text_ids = np.unique(np.array(bank.norms, dtype=object), return_inverse=True)[1].astype(np.int64)
+    ti, tj = bank.text_ids[i], bank.text_ids[j]
+    lo, hi = np.minimum(ti, tj), np.maximum(ti, tj)
+    codes, first, inverse = np.unique(lo * (int(hi.max(initial=0)) + 1) + hi, return_index=True, return_inverse=True)
+    del codes
+    norms = bank.norms
+    ratios = np.fromiter(
+        (fuzz.token_set_ratio(norms[i[k]], norms[j[k]]) / 100.0 for k in first), dtype=np.float64, count=len(first)
+    )
+    return ratios[inverse]
+
+
 def pair_features(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Feature matrix (len(i) x 7) for the sentence pairs ``(i[k], j[k])`` of ``bank``."""
     i = np.asarray(i, dtype=np.int64)
@@ -109,11 +125,7 @@ def pair_features(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarra
     n_n = np.asarray(bank.numbers.sum(axis=1)).ravel()
     ni, nj = n_n[i], n_n[j]
     mismatch = ((ni > 0) & (nj > 0) & ~((n_ov == ni) & (n_ov == nj))).astype(np.float64)
-    token_set = np.fromiter(
-        (fuzz.token_set_ratio(bank.norms[a], bank.norms[b]) / 100.0 for a, b in zip(i, j, strict=True)),
-        dtype=np.float64,
-        count=len(i),
-    )
+    token_set = _token_set(bank, i, j)
     li, lj = bank.length[i], bank.length[j]
     length_ratio = np.minimum(li, lj) / (np.maximum(li, lj) + eps)
     return np.column_stack([dice, containment, max_overlap, bigram_dice, mismatch, token_set, length_ratio])
