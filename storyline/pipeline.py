@@ -95,7 +95,14 @@ def build_brief(
     claims = build_claims(alignment, prov, order, loaded=_loaded_count)
     quotes, quote_discrepancies = quotes_and_discrepancies(cleaned, alignment, claims)
     discrepancies = find_discrepancies(claims, alignment) + quote_discrepancies
-    summary = summarize(claims, alignment, prov.independent, words=words, loaded=_loaded_count)
+    summary = summarize(
+        claims,
+        alignment,
+        prov.independent,
+        words=words,
+        loaded=_loaded_count,
+        titles=[a.title for a in cleaned if a.title],
+    )
     sources = [
         SourceReport(
             id=a.id,
