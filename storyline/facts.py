@@ -59,6 +59,7 @@ __all__ = [
     "compare_dates",
     "unit_lemma",
     "QUOTE_CHANGED_MIN_SIMILARITY",
+    "QUOTE_CHANGED_EXCERPT_SIMILARITY",
 ]
 
 
@@ -326,8 +327,10 @@ _VAGUE_RE = re.compile(
     re.I,
 )
 _TIME_RE = re.compile(
-    r"(?<![0-9])[0-9]{1,2}(?::[0-9]{2})?\s?(?:a\.m\.?|p\.m\.?|am\b|pm\b|AM\b|PM\b|o'clock|o’clock|GMT\b|UTC\b)"
-    r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])"
+    r"(?<![0-9])[0-9]{1,2}(?:\s?:\s?[0-9]{2})?\s?(?:a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|AM\b|PM\b|o'clock|o’clock)"
+    r"|(?<![0-9])[0-9]{1,2}(?:\s?:\s?[0-9]{2})?\s?(?:GMT|UTC|EST|EDT|PST|PDT|CET|BST|ET|PT)\b"
+    r"|(?<![0-9])[0-9]{4}\s?(?:GMT|UTC|hours|hrs)\b"
+    r"|(?<![0-9])[0-9]{1,2}\s?:\s?[0-9]{2}(?:\s?:\s?[0-9]{2})?(?![0-9])"
 )
 _QUAL_LEFT_RE = re.compile(
     r"(?i)(?<![\w])(?P<q>(?:(?:"
@@ -336,17 +339,48 @@ _QUAL_LEFT_RE = re.compile(
     + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_QUAL_CLASS, key=len, reverse=True))
     + r"))\s*$"
 )
-_AGE_LEFT_RE = re.compile(r"(?i)(?<![\w])(?:aged|age)\s*$")
+_AGE_LEFT_RE = re.compile(r"(?i)(?<![\w])(?:aged|ages?)\s*$")
+# street addresses: "200 W. American Blvd."
+_ADDRESS_RE = re.compile(
+    r"\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w.]*\s+){1,3}(?:St|Street|Ave|Avenue|Blvd|Boulevard|Road|Rd|Lane|Ln|Drive|Dr"
+    r"|Way|Place|Pl|Court|Ct|Highway|Hwy|Parkway|Pkwy|Square|Sq)\b"
+)
+# "1, 009 species" in tokenised text: a thousands separator followed by a space
+_SPACED_THOUSANDS_AFTER_RE = re.compile(r",\s[0-9]{3}(?![0-9])")
+_SPACED_THOUSANDS_BEFORE_RE = re.compile(r"(?<![0-9])[0-9]{1,3},\s$")
+_FRACTION_AFTER_RE = re.compile(r"[-–\s]\s?(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.I)
+_TIME_UNITS = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "night",
+    "weekend",
+}
 _RANGE_LEFT_RE = re.compile(r"(?i)(?<![\w])(?P<q>between|from)\s*$")
 _QUAL_RIGHT_RE = re.compile(
     r"(?i)^(?:\s*,)?\s*(?:(?P<lower>(?:or|and)\s+(?:more|above|over|higher|greater|upwards)\b)"
     r"|(?P<approx>or\s+so\b|or\s+thereabouts\b)|(?P<upper>or\s+(?:fewer|less|under|below)\b))"
 )
+_SLASH_RE = re.compile(r"\s/\s?[0-9]")  # "9 / 11" in tokenised text
+_SLASH_BEFORE_RE = re.compile(r"[0-9]\s?/\s?$")
+_HYPH_BEFORE_RE = re.compile(r"[0-9]\s?[-–]\s?$")
+_HYPH_AFTER_RE = re.compile(r"\s?[-–]\s?\$?[0-9]")
 _RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.I)
 _WORD_AFTER_RE = re.compile(r"\s*([^\W\d_](?:[\w\-]|['’](?=\w))*|%)")
 _PERCENT_RE = re.compile(r"^\s?(?:%|(?i:per\s?cent|percent|pct)\b)(?P<pp>\s+(?i:percentage\s+points?))?")
 _PP_RE = re.compile(r"^\s?(?i:percentage[\s-]+points?)\b")
-_COMPOUND_RE = re.compile(r"^[-–]([^\W\d_]+)(?:[-–]([^\W\d_]+))?")
+_COMPOUND_RE = re.compile(r"^(\s?)[-–]\s?([^\W\d_]+)(?:\s?[-–]\s?([^\W\d_]+))?")
+# with spaces around the hyphen (tokenised text: "39 - year - old") only measure words make a compound
+_SPACED_COMPOUND_UNITS = set(
+    "year month week day hour minute second time game point member man mile foot yard meter metre inch "
+    "caliber calibre round seat story storey page percent degree lap mile kilometer".split()
+)
 _YEARS_OLD_RE = re.compile(r"^\s+(?:years?|months?)[\s-]+old\b", re.I)
 _CAP_OK = set(
     (
@@ -371,11 +405,11 @@ _DATE_RES = {
     "iso": re.compile(r"(?<![0-9\-])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])"),
     "num": re.compile(r"(?<![0-9/.])(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
     "mdy": re.compile(
-        rf"(?:\b(?P<wd>{_WD}),?\s+)?\b(?P<mon>{_MON})\s+(?P<d>[0-9]{{1,2}}){_ORD}(?![0-9]|,[0-9])"
+        rf"\b(?P<mon>{_MON})\s+(?P<d>[0-9]{{1,2}}){_ORD}(?![0-9]|,[0-9])"
         rf"(?:{_RANGE_SEP}(?P<d2>[0-9]{{1,2}}){_ORD}(?![0-9]|,[0-9]))?(?:,?\s+(?P<y>[0-9]{{4}})(?![0-9]))?"
     ),
     "dmy": re.compile(
-        rf"(?:\b(?P<wd>{_WD}),?\s+)?(?<![0-9,.$€£])\b(?P<d>[0-9]{{1,2}}){_ORD}"
+        rf"(?<![0-9,.$€£])\b(?P<d>[0-9]{{1,2}}){_ORD}"
         rf"(?:{_RANGE_SEP}(?P<d2>[0-9]{{1,2}}){_ORD})?\s+(?:of\s+)?(?P<mon>{_MON})"
         r"(?:,?\s+(?P<y>[0-9]{4})(?![0-9]))?"
     ),
@@ -383,12 +417,14 @@ _DATE_RES = {
         rf"\b(?P<mon>{_MONTH_FULL}|{_MONTH_ABBR}(?=,?\s+[0-9]{{4}}))(?![\w’'])(?:,?\s+(?:of\s+)?(?P<y>[0-9]{{4}})(?![0-9]))?"
     ),
     "wd": re.compile(rf"\b(?P<wd>{_WD})(?![\w’'])"),
-    "year": re.compile(
-        r"(?:\b(?P<prep>(?i:in|since|by|until|till|before|after|during|from|through|throughout|of))\s+)?"
-        r"(?:\b(?P<mod>(?i:early|late|mid))[-\s]?)?"
-        r"(?<![\w$€£.,/'’])(?P<y>1[89][0-9]{2}|20[0-9]{2})(?![\w%]|[.,][0-9])"
-    ),
+    "year": re.compile(r"(?<![\w$€£.,/'’])(?P<y>1[89][0-9]{2}|20[0-9]{2})(?![\w%]|[.,][0-9])"),
 }
+# looked for to the left of a match (regexes that start with an optional part are slow to scan)
+_WD_BEFORE_RE = re.compile(rf"\b(?P<wd>{_WD}),?\s+(?:the\s+)?$")
+_YEAR_LEFT_RE = re.compile(
+    r"(?:\b(?P<prep>(?i:in|since|by|until|till|before|after|during|from|through|throughout|of))\s+)?"
+    r"(?:\b(?P<mod>(?i:early|late|mid))[-\s]?)?$"
+)
 _DATE_CONTEXT = set(
     (
         "in since by until till before after during from through early late mid last next this of each every "
@@ -409,7 +445,7 @@ _SPEECH_STRICT = (
     "vowed vows pledged pledges promised promises predicted cautioned urged urges demanded demands complained "
     "lamented boasted confirmed confirms reported reports shouted yelled whispered testified countered agreed "
     "concluded charged alleged maintained contended recounted proclaimed reiterated reiterates thundered mused "
-    "wondered advised affirmed exclaimed retorted"
+    "wondered advised affirmed exclaimed retorted tell add declare warn write argue insist claim announce ask"
 ).split()
 _SPEECH_BROAD = (
     "called calls described describes dubbed dubs labeled labelled labels branded brands denounced denounces "
@@ -419,7 +455,8 @@ _SPEECH_BROAD = (
     "expressed expresses saying telling adding declaring stating writing warning noting explaining arguing "
     "insisting claiming asserting announcing calling describing dubbing labeling labelling branding "
     "denouncing blasting slamming mocking criticizing criticising accusing praising hailing touting "
-    "condemning threatening urging vowing pledging promising demanding calling"
+    "condemning threatening urging vowing pledging promising demanding promise call describe accuse urge vow "
+    "pledge"
 ).split()
 _VERB_RE = re.compile(
     r"\b(?P<v>"
@@ -532,7 +569,12 @@ _TOK_RE = re.compile(r"\([^\W\d_][\w.&]*\)|[^\W_][\w'’.\-]*")
 _ACR_RE = re.compile(r"\(([^\W\d_][\w.&]*)\)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
 _QUOTE_CHARS = "\"“”„«»‘’'‹›"
-_SENT_END_PUNCT = ".!?"
+# a "quote" that starts with its own attribution was paired across a missing mark: '"Gage said. He ...'
+_PARTY_STATE_RE = re.compile(r"^(?:[RDI]|Rep|Dem|Ind)\s?-\s?[A-Z][\w.]{0,6}(?:\s?[A-Z][\w.]{0,5})?$")
+# "(R-S.D.)", "(D-N.Y.)": party/state tags after a lawmaker's name
+_PARTY_TAG_RE = re.compile(r"\((?:[RDI]|Rep|Dem|Ind)\s?-\s?[A-Z][\w.]{0,6}(?:\s?[A-Z][\w.]{0,5})?\s?\)")
+_ABBR_ONLY_RE = re.compile(r"^\s*(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|St)\.)?\s*$")
+_MISPARSED_RE = re.compile(r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:said|says)\s*[.,]\s+\S")
 _TAIL_RE = re.compile(r"^(?:\s|[,;:.!?—–-])*")
 _TITLE_BEFORE_OF = set(
     (
@@ -688,8 +730,11 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
                 d2 = None
         if g.get("y"):
             year = int(g["y"])
-        if g.get("wd"):
-            wd = _WEEKDAYS[g["wd"].lower()]
+        if kind in ("mdy", "dmy"):
+            wm = _WD_BEFORE_RE.search(text[max(0, start - 14) : start])
+            if wm:
+                wd = _WEEKDAYS[wm.group("wd").lower()]
+                start = max(0, start - 14) + wm.start()
         if kind == "my" and year is None:
             mon = g["mon"]
             prev = _prev_word(text, start).lower().rstrip("-")
@@ -711,6 +756,9 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
     elif kind == "year":
         year = int(g["y"])
         ys = m.start("y")
+        lm = _YEAR_LEFT_RE.search(text[max(0, ys - 24) : ys])
+        g = {"prep": lm.group("prep") if lm else None, "mod": lm.group("mod") if lm else None}
+        left0 = max(0, ys - 24)
         if ys > 0 and text[ys - 1] in "-–" and ys > 1 and text[ys - 2].isalpha():
             return None  # COVID-2019
         if not g.get("prep") and not g.get("mod"):
@@ -725,8 +773,10 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
                 return None
             if re.match(r"\s?%", after):
                 return None
-        if not g.get("prep"):
-            start = m.start("mod") if g.get("mod") else m.start("y")
+        if g.get("prep"):
+            start = left0 + lm.start("prep")
+        elif g.get("mod"):
+            start = left0 + lm.start("mod")
     if not _valid_ymd(year, month, day):
         return None
     if d2 is not None and not _valid_ymd(year, month, d2):
@@ -788,6 +838,7 @@ class _Cand:
     vague: str | None = None
     spelled: bool = False
     mult: float = 1.0  # the scale word's factor ("million" -> 1e6)
+    hyph: bool = False  # joined by a hyphen to another number ("45-7-2"): only kept as part of a range
 
 
 def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
@@ -815,11 +866,23 @@ def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
             or nxt == "_"
             or (nxt in "/:" and nxt2.isdigit())
             or (nxt in ".," and nxt2.isdigit())
+            or _SLASH_RE.match(text, end)
+            or (not cur and _SLASH_BEFORE_RE.search(text[max(0, ns - 4) : ns]))
         ):
             continue
         if _overlaps(blocked, ns, ne):
             continue
-        value = _parse_number(m.group("num"))
+        num = m.group("num")
+        if not cur and not scale:
+            if len(num) <= 3 and _SPACED_THOUSANDS_AFTER_RE.match(text, ne):
+                continue
+            if len(num) == 3 and _SPACED_THOUSANDS_BEFORE_RE.search(text[max(0, ns - 6) : ns]):
+                continue
+            if _ADDRESS_RE.match(text, ne) or (
+                num == "911" and not re.match(r"\s+[a-z]+s\b(?<!calls)", text[ne:])
+            ):
+                continue  # an address or the emergency number
+        value = _parse_number(num)
         if value is None:
             continue
         # a number right after a capitalised name word: "Article 5", "Flight 370", "No. 10"
@@ -829,7 +892,8 @@ def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
                 pw = pm.group(1)
                 pws = pw.strip("\"“”‘’'()[],")
                 if (
-                    pws
+                    pw[-1] not in ",;:)"
+                    and pws
                     and pws[0].isupper()
                     and pws.lower().rstrip(".") not in _CAP_OK
                     and not pws.endswith(("'s", "’s"))
@@ -837,7 +901,8 @@ def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
                     if not _sentence_initial(text, ns - len(pm.group(0))) or pws.isupper() or pws == "No.":
                         continue
         mult = _SCALE[scale.lower()] if scale else 1.0
-        out.append(_Cand(start, end, value * mult, cur=cur, mult=mult))
+        hyph = bool(_HYPH_BEFORE_RE.search(text[max(0, ns - 4) : ns]) or _HYPH_AFTER_RE.match(text, end))
+        out.append(_Cand(start, end, value * mult, cur=cur, mult=mult, hyph=hyph))
     return out
 
 
@@ -852,6 +917,8 @@ def _spelled_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand
             continue  # "Air Force One", "the Big Four"
         if s > 0 and text[s - 1] in "-–'’" or (e < len(text) and text[e] in "'’"):
             continue
+        if _FRACTION_AFTER_RE.match(text, e):
+            continue  # "one-third", "two thirds": a fraction
         value = _spelled_value(words)
         if value is None:
             continue
@@ -894,6 +961,11 @@ def _spelled_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand
     return out
 
 
+def _adjective_like(w: str) -> bool:
+    lw = w.lower()
+    return lw in _NP_ADJECTIVES or lw.endswith(("ed", "ing", "al", "ive", "ous", "ful", "ic", "ible", "able"))
+
+
 def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str | None]:
     """Head noun after a number ending at ``pos``: (unit, end offset of the phrase, special) where special
     is "age", "plus", "odd" or None."""
@@ -911,15 +983,17 @@ def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str 
     cm = _COMPOUND_RE.match(rest)
     special = None
     if cm:
-        w1, w2 = cm.group(1).lower(), (cm.group(2) or "").lower()
+        w1, w2 = cm.group(2).lower(), (cm.group(3) or "").lower()
+        w1_end = pos + cm.end(2)
+        spaced = bool(cm.group(1)) or cm.group(0)[cm.start(2) - cm.start(0) - 1].isspace()
         if w2 == "old" and w1 in ("year", "years", "month", "months", "week", "weeks", "day", "days"):
             return "age", pos + cm.end(), "age"
         if w1 in ("plus", "odd", "strong"):
             special = {"plus": "plus", "odd": "odd"}.get(w1)
-            pos += 1 + len(cm.group(1))
+            pos = w1_end
             rest = text[pos : pos + 120]
-        else:
-            return unit_lemma(w1), pos + 1 + len(cm.group(1)), None
+        elif not spaced or unit_lemma(w1) in _SPACED_COMPOUND_UNITS:
+            return unit_lemma(w1), w1_end, None
     if rest.startswith("+"):
         special = "plus"
         pos += 1
@@ -960,8 +1034,13 @@ def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str 
     for k, (w, _e) in enumerate(toks):
         lw = w.lower()
         if head is not None:
-            # noun compounds: "body bags"; never run on into adjectives ("dollars last year")
-            if w[0].islower() and lw not in _NP_ADJECTIVES and _is_plural_noun(w):
+            # noun compounds: "body bags"; not after a plural ("eight years seems") nor into adjectives
+            if (
+                w[0].islower()
+                and lw not in _NP_ADJECTIVES
+                and _is_plural_noun(w)
+                and not _is_plural_noun(toks[head][0])
+            ):
                 head = k
                 continue
             break
@@ -977,13 +1056,32 @@ def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str 
             continue
         if "-" in w and k + 1 < len(toks):
             continue
-        if value == 1 and k == 0 and lw.isalpha():
+        if value == 1 and lw.isalpha() and (k == 0 or not _adjective_like(w)):
+            # "one missed call": the last of a short run of lower-case words
             head = k
+            while (
+                head + 1 < min(len(toks), 3)
+                and toks[head + 1][0].islower()
+                and _adjective_like(toks[head][0])
+            ):
+                head += 1
+            break
+        # noun adjuncts before the head: "12 intelligence officers", "11 million undocumented immigrants"
+        if w[0].islower() and k + 1 < len(toks) and k <= 2:
+            nxt = toks[k + 1][0]
+            if nxt[0].islower() and (
+                _is_plural_noun(nxt)
+                or (not lw.endswith(("ed", "ing")) and k + 2 < len(toks) and toks[k + 2][0][0].islower())
+            ):
+                continue
         break
     if head is None:
-        caps = [w for w, _ in toks if w[0].isupper()]
-        if caps and len(caps) == len(toks) and toks[-1][0].lower().endswith(("ans", "ese", "is", "ers")):
-            return "person", toks[-1][1], special
+        # "3,000 North Koreans", "10 Republicans": a capitalised plural of people
+        n_caps = 0
+        while n_caps < len(toks) and toks[n_caps][0][0].isupper():
+            n_caps += 1
+        if n_caps and toks[n_caps - 1][0].lower().endswith(("ans", "ese", "is", "ers", "ists", "ites")):
+            return "person", toks[n_caps - 1][1], special
         return None, pos, special
     return unit_lemma(toks[head][0]), toks[head][1], special
 
@@ -1025,8 +1123,8 @@ def extract_quantities(text: str) -> list[Quantity]:
                     out.extend(rng)
                     k += 2
                     continue
-        q = _quantity(text, c)
-        if q is not None:
+        q = _quantity(text, c) if not c.hyph else None
+        if q is not None and not (c.spelled and q.unit is None and text[c.start : c.end].lower() == "one"):
             out.append(q)
         k += 1
     return out
@@ -1048,6 +1146,10 @@ def _left_qualifier(text: str, start: int) -> tuple[str, str, int]:
 def _quantity(text: str, c: _Cand) -> Quantity | None:
     qual, qtext, qstart = _left_qualifier(text, c.start)
     unit, uend, special = _scan_unit(text, c.end, c.value)
+    if unit in ("caliber", "calibre"):
+        return None  # a gun's calibre is a designation, not an amount
+    if qtext == "over" and unit in _TIME_UNITS:
+        qual, qtext, qstart = "exact", "", c.start  # "over eight years" is a period, not a bound
     if c.cur:
         unit = _CURRENCY.get(c.cur.lower().strip(), "dollar")
         uend = c.end  # the phrase is the amount: "$2 billion"
@@ -1173,57 +1275,69 @@ def compare_quantities(a: Quantity, b: Quantity) -> str | None:
 # Quotes: spans
 
 
-def _quote_spans(text: str, sent_of: list[int]) -> list[tuple[int, int]]:
-    """(open, close) positions of quote marks. Doubles may span sentences (at most 6); singles stay in one
-    sentence and only count when they clearly open and close (so apostrophes are ignored)."""
-    spans: list[tuple[int, int]] = []
+def _quote_spans(text: str, sent_of: list[int]) -> list[tuple[int, int, int, int]]:
+    """Quoted spans as (open mark start, content start, content end, close mark end). Double quotes
+    (straight, curly, guillemets, PTB-style ``...'') may span sentences (at most 6); a straight quote
+    closes an open double quote; a new curly opening before a close ends the previous quote there
+    (paragraph convention). Single quotes stay in one sentence and only count when they clearly open
+    (after a space or bracket, before a letter) and close (after a non-space, not before a letter)."""
+    spans: list[tuple[int, int, int, int]] = []
     n = len(text)
-    dbl_open: int | None = None
+    dbl_open: tuple[int, int] | None = None  # (mark start, content start)
     sgl_open: int | None = None
-    for p, ch in enumerate(text):
-        if ch not in _QUOTE_CHARS:
+    p = 0
+    while p < n:
+        ch = text[p]
+        if ch not in _QUOTE_CHARS and ch != "`":
+            p += 1
             continue
         prev = text[p - 1] if p > 0 else " "
         nxt = text[p + 1] if p + 1 < n else " "
-        if ch in '"“”„«»':
-            if ch in "“„«":
-                kind = "open"
-            elif ch in "”»":
+        width = 1
+        kind = None
+        if ch == "`" and nxt == "`":
+            kind, width = "open", 2
+        elif ch == "'" and nxt == "'":
+            kind, width = "close", 2
+        elif ch in "“„«":
+            kind = "open"
+        elif ch in "”»":
+            kind = "close"
+            if prev.isspace() and not nxt.isspace() and nxt not in ",.;:!?" and dbl_open is None:
+                kind = "open"  # ” used as an opening mark
+        elif ch == '"':
+            if dbl_open is not None:
                 kind = "close"
-                if prev.isspace() and not nxt.isspace() and nxt not in ",.;:!?" and dbl_open is None:
-                    kind = "open"  # ” used as an opening mark
-            else:  # straight: decide by the neighbours
-                if dbl_open is not None and not prev.isspace():
-                    kind = "close"
-                elif dbl_open is None and not nxt.isspace():
-                    kind = "open"
-                elif dbl_open is not None:
-                    kind = "close" if (nxt.isspace() or nxt in ",.;:!?)") else "open"
-                else:
-                    continue
+            elif not nxt.isspace():
+                kind = "open"
+        if ch == "`" and kind is None:
+            p += 1
+            continue
+        if kind is not None or ch == '"':
             if kind == "open":
-                if dbl_open is not None and p > dbl_open + 1:
-                    # new opening before a close: the previous one ran to here (paragraph convention)
-                    spans.append((dbl_open, p - 1 if text[p - 1].isspace() else p))
-                dbl_open = p
+                if dbl_open is not None and p > dbl_open[1]:
+                    end = p
+                    while end > dbl_open[1] and text[end - 1].isspace():
+                        end -= 1
+                    spans.append((dbl_open[0], dbl_open[1], end, end))
+                dbl_open = (p, p + width)
                 sgl_open = None
-            elif dbl_open is not None:
-                if sent_of[p] - sent_of[dbl_open] <= 6 and p > dbl_open + 1:
-                    spans.append((dbl_open, p))
+            elif kind == "close" and dbl_open is not None:
+                if sent_of[p] - sent_of[dbl_open[0]] <= 6 and p > dbl_open[1]:
+                    spans.append((dbl_open[0], dbl_open[1], p, p + width))
                 dbl_open = None
+            p += width
             continue
         if dbl_open is not None:
+            p += 1
             continue  # single quotes nested in a double quote belong to it
-        if ch in "‘'‹" and (prev.isspace() or prev in '([—–-“"') and (nxt.isalnum()):
-            if ch == "'" and sgl_open is not None and not prev.isspace():
-                pass
-            else:
-                sgl_open = p
-                continue
-        if ch in "’'›" and sgl_open is not None and not prev.isspace() and not nxt.isalnum():
-            if sent_of[p] == sent_of[sgl_open] and p > sgl_open + 1:
-                spans.append((sgl_open, p))
+        if ch in "‘'‹" and (prev.isspace() or prev in '([—–-“"') and nxt.isalnum():
+            sgl_open = p
+        elif ch in "’'›" and sgl_open is not None and not prev.isspace() and not nxt.isalnum():
+            if sent_of[p] == sent_of[sgl_open] and sum(ch.isalpha() for ch in text[sgl_open + 1 : p]) >= 2:
+                spans.append((sgl_open, sgl_open + 1, p, p + 1))
             sgl_open = None
+        p += 1
     spans.sort()
     return spans
 
@@ -1248,6 +1362,11 @@ def _gap_ok(s: str, a: int, b: int) -> bool:
     return not s[a:b].strip()
 
 
+def _capish(t: str) -> bool:
+    """Capitalised, or a name with an inner capital ("diGenova")."""
+    return bool(t) and (t[0].isupper() or (t[0].isalpha() and any(c.isupper() for c in t[1:4])))
+
+
 def _accept_np_token(tok: str) -> bool:
     t = tok.rstrip(".,") if not tok.endswith(("Mr.", "Dr.", "Mrs.", "Ms.", "Jr.", "Sr.", "St.")) else tok
     if not t:
@@ -1255,8 +1374,8 @@ def _accept_np_token(tok: str) -> bool:
     if t.startswith("("):
         return True
     low = t.lower()
-    if t[0].isupper():
-        return low not in _CAP_STOP or low in _DETERMINERS
+    if _capish(t):
+        return low not in _CAP_STOP or low in _DETERMINERS or low.rstrip(".") in ("mr", "mrs", "ms", "dr")
     return (
         low in _DETERMINERS
         or low in _TITLES
@@ -1268,9 +1387,10 @@ def _accept_np_token(tok: str) -> bool:
     )
 
 
-def _np_before(s: str, end: int) -> str | None:
-    """Noun phrase (speaker-like) that ends right before ``end`` in ``s``, after skipping auxiliaries."""
-    toks = [t for t in _tokens(s[:end])]
+def _np_before(s: str, end: int, appositive: bool = True) -> str | None:
+    """Noun phrase (speaker-like) that ends right before ``end`` in ``s``, after skipping auxiliaries;
+    with ``appositive``, 'The commissioner, Ray Kell, said' gives 'Ray Kell'."""
+    toks = _tokens(s[:end])
     i = len(toks) - 1
     while i >= 0 and (toks[i][0].lower() in _AUX or (toks[i][0].islower() and toks[i][0].endswith("ly"))):
         if i + 1 < len(toks) and not _gap_ok(s, toks[i][2], toks[i + 1][1]):
@@ -1278,29 +1398,82 @@ def _np_before(s: str, end: int) -> str | None:
         i -= 1
     if i < 0:
         return None
-    if not _gap_ok(s, toks[i][2], end if i + 1 >= len(toks) else toks[i + 1][1]):
+    gap = s[toks[i][2] : end if i + 1 >= len(toks) else toks[i + 1][1]]
+    if gap.strip():
+        if appositive and gap.strip() == ",":
+            return _appositive_subject(s, toks[i][2] + gap.index(","))
         return None
     t = toks[i][0]
     if t.lower() in _PRONOUNS:
-        return t.lower()
+        return t
     j = i
     while j >= 0 and _accept_np_token(toks[j][0]):
         if j < i and not _gap_ok(s, toks[j][2], toks[j + 1][1]):
             break
-        if j < i and toks[j][0].lower() in _DETERMINERS and toks[j][0][0].islower() is False and j > 0:
-            # capitalised determiner inside: "The KCNA" ok; keep going only if it starts the phrase
-            j -= 1
-            break
-        if toks[j][0].lower() in _DETERMINERS:
-            j -= 1
-            break
         j -= 1
+        if toks[j + 1][0].lower() in _DETERMINERS:
+            break  # a determiner starts the phrase
     words = toks[j + 1 : i + 1]
-    while words and words[0][0].lower() in _NP_GLUE:
-        words = words[1:]
-    if not words:
-        return None
+    if not words or words[0][0].lower() in _NP_GLUE:
+        return None  # "of California": a prepositional phrase, not a subject
     return s[words[0][1] : words[-1][2]]
+
+
+def _is_name(np_: str | None) -> bool:
+    """Whether a phrase normalises to a name ("Biancardi's attorney" does not: it ends in a role)."""
+    name = normalise_speaker(np_) if np_ else None
+    return bool(name) and name[0].isupper() and _capish(name.split()[-1])
+
+
+def _appositive_subject(s: str, comma: int) -> str | None:
+    """Subject around an appositive that ends at ``comma``: 'The police chief, Ray Kell,' -> 'Ray Kell';
+    'Ray Kell, the police chief,' -> 'Ray Kell'."""
+    prev_comma = s.rfind(",", 0, comma)
+    if prev_comma < 0:
+        return None
+    appos = s[prev_comma + 1 : comma].strip()
+    words = appos.split()
+    if not words or len(words) > 8:
+        return None
+    first = words[0].lower()
+    np0 = _np_before(s, prev_comma, appositive=False)
+    if first in ("a", "an", "the", "who", "which") or any(w.lower() in _TITLES for w in words):
+        return np0 if _is_name(np0) else None  # 'Kell, the police chief,' / 'Kell, who runs the office,'
+    if first in ("and", "or", "nor", "but"):
+        return None  # a list: 'the U.S., South Korea, and Japan,'
+    if _PARTY_STATE_RE.match(appos) or (_is_name(np0) and _capish(words[0])):
+        return np0 if _is_name(np0) else None  # 'Rep. Dana Roe, R-Calif.,' / 'Sen. Ana Sorel, Democrat of X,'
+    if (
+        first not in _CAP_STOP
+        and all(_capish(w) or w.lower() in _PARTICLES for w in words)
+        and _is_name(appos)
+    ):
+        if not _is_name(np0):
+            return appos  # 'The police chief, Ray Kell,'
+    return None
+
+
+_ROLE_PREFIX_RE = re.compile(r"^\s*(?:(?:the|a|an)\s+)?(?:[a-z][\w\-]*\s+){0,3}$")
+_ROLE_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", "person")
+
+
+def _is_role_word(t: str) -> bool:
+    low = t.lower()
+    return (
+        t.isalpha() and t.islower() and low.endswith(_ROLE_SUFFIXES) and low not in _STOP_AFTER_NUM | _PREPS
+    )
+
+
+def _role_prefix(chunk: str) -> bool:
+    """Whether text before a name is empty or only a role description: "the harbour master"."""
+    if not chunk.strip():
+        return True
+    if not _ROLE_PREFIX_RE.match(chunk):
+        return False
+    words = chunk.split()
+    return all(
+        w in _DETERMINERS or w not in _STOP_AFTER_NUM | _PREPS | _AUX for w in words
+    ) and _is_role_word(words[-1])
 
 
 def _np_after(s: str, start: int) -> str | None:
@@ -1310,16 +1483,32 @@ def _np_after(s: str, start: int) -> str | None:
     for k, (t, a, b) in enumerate(toks):
         if k > 0 and not _gap_ok(s, start + toks[k - 1][2], start + a):
             break
-        if not _accept_np_token(t):
+        if not _accept_np_token(t) and not (
+            k <= 1 and _is_role_word(t) and k + 1 < len(toks) and _capish(toks[k + 1][0])
+        ):
             break
         words.append((t, a, b))
     while words and (words[-1][0].lower() in _NP_GLUE or words[-1][0].lower() in _DETERMINERS):
         words.pop()
-    if not words:
+    if not words or words[0][0].lower() in _NP_GLUE:
         return None
     if words[0][0].lower() in _PRONOUNS:
         return None
     return s[start + words[0][1] : start + words[-1][2]].rstrip(".,")
+
+
+def _np_after_appos(s: str, start: int) -> str | None:
+    """Like :func:`_np_after`, preferring a name in apposition: 'said the spokesman, Nick Merr' -> 'Nick Merr'."""
+    np_ = _np_after(s, start)
+    if not np_ or _is_name(np_):
+        return np_
+    end = s.find(np_, start) + len(np_)
+    m = re.match(r"\s*,\s*", s[end:])
+    if m:
+        np2 = _np_after(s, end + m.end())
+        if _is_name(np2) and all(w[0].isupper() or w.lower() in _PARTICLES for w in (np2 or "").split()):
+            return np2
+    return np_
 
 
 def normalise_speaker(raw: str | None) -> str | None:
@@ -1336,27 +1525,45 @@ def normalise_speaker(raw: str | None) -> str | None:
     if acr:
         return acr.group(1).strip(".")
     s = re.sub(r"\([^)]*\)", " ", s)
+    parts = re.split(r"\s+and\s+", s)
+    if len(parts) == 2 and all(re.search(r"\b[A-Z]", x) for x in parts):
+        names = [normalise_speaker(x) for x in parts]
+        if all(x and _capish(x) for x in names):
+            return f"{names[0]} and {names[1]}"  # "Laurence Mark and Bill Condon"
     toks = [t for t, _a, _b in _tokens(s)]
+    # "Kraft Foods' Susan Davison", "Reunion Pictures' Ann Lee": drop the possessor of a named person
+    for k in range(len(toks) - 1, -1, -1):
+        if toks[k].endswith(("'s", "’s", "s'", "s’")) and any(_capish(t) for t in toks[k + 1 :]):
+            toks = toks[k + 1 :]
+            break
     toks = [t.rstrip(",") for t in toks]
     while toks and (toks[0].lower() in _DETERMINERS or toks[0].lower() in _NP_GLUE):
         toks = toks[1:]
     if not toks:
         return None
-    # drop possessive-led phrases' possessor? keep: "North Korea's state media" -> generic below
+    # "attorney Kassie Siegel of the Center for Biological Diversity" -> cut after the person's name
+    for k, t in enumerate(toks):
+        if k >= 1 and t.lower() in ("of", "for", "at", "with", "from"):
+            head = toks[:k]
+            caps = [x for x in head if _capish(x) and x.lower().rstrip(".") not in _TITLES]
+            titled = any(x.lower().rstrip(".") in _TITLES or x.lower() in _TITLES for x in head)
+            if caps and (len(caps) >= 2 or titled) and caps[-1].lower() not in _NON_PERSON:
+                toks = head
+            break
     last_low = -1
     for k, t in enumerate(toks):
         low = t.lower().rstrip(".")
         is_title = low in _TITLES or t.lower() in _TITLES
         if k > 0 and toks[k - 1].lower() == "of" and k >= 2 and toks[k - 2].lower() in _TITLE_BEFORE_OF:
             is_title = True  # Secretary of State ...
-        if t[0].islower() and low not in _PARTICLES:
+        if not _capish(t) and low not in _PARTICLES:
             last_low = k
         elif is_title and k + 1 < len(toks):
             last_low = k
     name = toks[last_low + 1 :]
     while name and name[-1].lower() in _NP_GLUE:
         name = name[:-1]
-    if name and any(t[0].isupper() for t in name):
+    if name and any(_capish(t) for t in name):
         out = " ".join(t for t in name)
         out = re.sub(r"(?:'s|’s)$", "", out)
         return out.strip(" .") or None
@@ -1380,8 +1587,12 @@ def _is_anaphor(raw: str) -> bool:
         return False
     if len(toks) == 1 and toks[0] in _PRONOUNS:
         return True
+    if toks[0] not in ("the", "this", "that"):
+        return False
     caps = [t for t, _a, _b in _tokens(raw) if t[0].isupper() and t.lower() not in _DETERMINERS]
-    return not caps and toks[0] in _DETERMINERS and any(t in _PERSON_ROLES for t in toks)
+    if not caps:
+        return any(t in _PERSON_ROLES for t in toks)
+    return toks[-1] in _PERSON_ROLES  # "the Alaska Governor": a role, no name after it
 
 
 def _person_like(tokens: list[str], has_title: bool) -> bool:
@@ -1406,13 +1617,15 @@ _SPEECH_AFTER_RE = re.compile(
 )
 
 
+def _is_headline(s: str) -> bool:
+    alpha = [t for t, _a, _b in _tokens(s) if t[0].isalpha()]
+    return len(alpha) >= 4 and sum(t[0].isupper() for t in alpha) >= 0.7 * len(alpha)
+
+
 def _names_in(s: str) -> list[_NameCand]:
     """Capitalised name candidates in a (quote-masked) sentence, with a priority (0 = best)."""
     toks = _tokens(s)
     out: list[_NameCand] = []
-    alpha = [t for t, _a, _b in toks if t[0].isalpha()]
-    if len(alpha) >= 4 and sum(t[0].isupper() for t in alpha) >= 0.7 * len(alpha):
-        return out  # a headline in title case: no reliable names
     k = 0
     n = len(toks)
     while k < n:
@@ -1448,11 +1661,13 @@ def _names_in(s: str) -> list[_NameCand]:
             words = words[1:]
         cut = -1
         for idx, w in enumerate(words):
-            if w.lower() in _TITLES and idx + 1 < len(words):
+            if w.lower() in _PERSON_ROLES and idx + 1 < len(words):
                 cut = idx
         if cut >= 0:
             has_title = True
             words = words[cut + 1 :]
+        if words and words[-1].lower() in _PERSON_ROLES:
+            continue  # "the Alaska Governor": a role, not a name
         prev_tok = toks[run[0] - 1][0].lower() if run[0] > 0 else ""
         if prev_tok in _TITLES:
             has_title = True
@@ -1463,18 +1678,21 @@ def _names_in(s: str) -> list[_NameCand]:
         words = [w for w in words if w]
         if not words:
             continue
+        if len(words) == 1 and run[0] == 0 and words[0].lower().endswith(("ed", "ing", "ly")):
+            continue  # "Asked by the judge, ...", "Separately, ..."
         acr = None
         if m < n and toks[m][0].startswith("(") and _gap_ok(s, end, toks[m][1]):
             acr = _ACR_RE.match(toks[m][0]).group(1) if _ACR_RE.match(toks[m][0]) else None
         name = acr or " ".join(words)
         person = _person_like(words, has_title) and acr is None
         after = s[end : end + 60]
+        # 0 subject of a speech verb, 1 clause subject, 2 titled, 3 possessor, 4 other, 5 object of a preposition
         if _SPEECH_AFTER_RE.match(after):
             prio = 0
         elif possessive:
-            prio = 4
-        elif prev_tok in _PREPS:
             prio = 3
+        elif prev_tok in _PREPS:
+            prio = 5
         else:
             nm = re.match(r"\s+([a-z][\w'’]*)", after)
             if nm and nm.group(1) not in _PREPS and nm.group(1) not in ("and", "or"):
@@ -1482,15 +1700,15 @@ def _names_in(s: str) -> list[_NameCand]:
             elif has_title:
                 prio = 2
             else:
-                prio = 3
+                prio = 4
         out.append(_NameCand(name, pos, prio, person))
     return out
 
 
-def _mask_quotes(text: str, spans: list[tuple[int, int]]) -> str:
+def _mask_quotes(text: str, spans: list[tuple[int, int, int, int]]) -> str:
     chars = list(text)
-    for o, c in spans:
-        for p in range(o, min(c + 1, len(chars))):
+    for o, _cs, _ce, c in spans:
+        for p in range(o, min(c, len(chars))):
             if chars[p] != "\n":
                 chars[p] = " "
     return "".join(chars)
@@ -1542,14 +1760,31 @@ def same_speaker(a: str | None, b: str | None) -> bool:
 
 
 def _resolve(
-    kind: str, cands_by_sent: list[list[_NameCand]], i: int, pre_cands: list[_NameCand]
+    kind: str,
+    cands_by_sent: list[list[_NameCand]],
+    i: int,
+    pre_cands: list[_NameCand],
+    msents: list[str] | None = None,
 ) -> str | None:
     """Resolve a pronoun/role ("he", "they", "the leader") to a name in the same (before the quote) or
-    the 3 previous sentences; the nearest sentence with a candidate wins, then the best priority."""
+    the 3 previous sentences; the nearest sentence with a candidate wins, then the best priority. A
+    previous sentence whose subject is the same pronoun ("He later praised Bill Clinton") is skipped:
+    its names are objects, and its "he" is the one being resolved."""
     want_person = kind in ("he", "she", "person")
-    windows = [pre_cands] + [cands_by_sent[j] for j in range(i - 1, max(-1, i - 4), -1)]
+    windows = [pre_cands]
+    for j in range(i - 1, max(-1, i - 4), -1):
+        first = re.match(r"\W*([^\W\d_]+)", msents[j]) if msents else None
+        if first and kind in ("he", "she") and first.group(1).lower() == kind:
+            windows.append([])
+            continue
+        windows.append(cands_by_sent[j])
     for cands in windows:
-        pool = [c for c in cands if c.person] if want_person else [c for c in cands if c.prio == 0]
+        # pronouns rarely refer back to the object of a preposition ("arrived from Libya")
+        pool = (
+            [c for c in cands if c.person and c.prio < 5]
+            if want_person
+            else [c for c in cands if c.prio == 0]
+        )
         if kind in ("they", "it") and not pool:
             continue
         if pool:
@@ -1586,8 +1821,17 @@ def _speaker_from_np(np_: str | None) -> tuple[str | None, str | None]:
     return normalise_speaker(np_), None
 
 
-def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int]:
-    """Speaker phrase from the text before/after a quote: (name, anaphor kind, rule rank)."""
+def _np_pos(pre: str, np_: str | None, before: int) -> int:
+    """Start of ``np_`` in ``pre`` (its last occurrence before ``before``), else ``len(pre)``."""
+    if not np_:
+        return len(pre)
+    k = pre.rfind(np_, 0, before)
+    return k if k >= 0 else len(pre)
+
+
+def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int, int]:
+    """Speaker from the text before/after a quote: (name, anaphor kind, rule rank, where in ``pre`` an
+    anaphor stands: names after it cannot be what it refers to)."""
     # 1. after the quote: '..." Kim said' / '..." said Kim' / '..." he told reporters'
     tail = _TAIL_RE.match(post)
     p0 = tail.end() if tail else 0
@@ -1598,21 +1842,19 @@ def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int]:
     if vm is not None and vm.group("v") in _STRICT_SET:
         chunk = post[p0 : vm.start()]
         if not chunk.strip():
-            after_np = _np_after(post, vm.end())
+            after_np = _np_after_appos(post, vm.end())
             if after_np:
                 name, ana = _speaker_from_np(after_np)
                 if name or ana:
-                    return name, ana, 1
-        elif (
-            len(chunk.split()) <= 9
-            and not re.search(r"[,;:]\s", chunk.rstrip())
-            or re.search(r"\(\w+\)", chunk)
-        ):
+                    return name, ana, 1, len(pre)
+        elif len(chunk.split()) <= 16 and not re.search(r"[;:]\s", chunk):
+            # '..." Kim said', '..." Peter Carr, a spokesman for the office, said'
             np_ = _np_before(post, vm.start())
-            if np_ and post[p0 : post.index(np_, p0) if np_ in post[p0:] else p0].strip() == "":
+            idx = post.find(np_, p0) if np_ else -1
+            if np_ and idx >= 0 and _role_prefix(post[p0:idx]):
                 name, ana = _speaker_from_np(np_)
                 if name or ana:
-                    return name, ana, 1
+                    return name, ana, 1, len(pre)
     # 2. before the quote, a speech verb close to it: 'Kim said: "...', 'He told reporters that "...'
     verbs = list(_VERB_RE.finditer(pre))
     colon = re.search(r"([^\s:]+)\s*:\s*$", pre)
@@ -1627,34 +1869,35 @@ def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int]:
             np_ = _np_before(pre, last.start())
             name, ana = _speaker_from_np(np_)
             if name or ana:
-                return name, ana, 2
+                return name, ana, 2, _np_pos(pre, np_, last.start())
     if colon and not verbs:
         np_ = _np_before(pre, colon.start(1) + len(colon.group(1)))
         name, ana = _speaker_from_np(np_)
         if name:
-            return name, ana, 2
+            return name, ana, 2, len(pre)
     # 3. according to X
     for txt in (post, pre):
         am = _ACCORDING_RE.search(txt)
         if am:
-            np_ = _np_after(txt, am.end())
+            np_ = _np_after_appos(txt, am.end())
             name, ana = _speaker_from_np(np_)
             if name or ana:
-                return name, ana, 3
+                return name, ana, 3, len(pre) if txt is post else am.start()
     # 4. any speech verb before the quote in the same sentence: its subject, else the clause subject
     for vm2 in reversed(verbs):
         np_ = _np_before(pre, vm2.start())
         name, ana = _speaker_from_np(np_)
         if name or ana:
-            return name, ana, 4
+            return name, ana, 4, _np_pos(pre, np_, vm2.start())
     if verbs:
         np_ = _clause_subject(pre)
         name, ana = _speaker_from_np(np_)
         if name or ana:
-            return name, ana, 4
-    return None, None, 9
+            return name, ana, 4, _np_pos(pre, np_, len(pre))
+    return None, None, 9, len(pre)
 
 
+_CONJ_START = {"but", "and", "yet", "so", "still", "however", "meanwhile", "also", "then", "now"}
 _SUBORD_START = set(
     (
         "during in after before when while despite following as since although though amid at on with without "
@@ -1667,7 +1910,10 @@ _SUBORD_START = set(
 def _clause_subject(pre: str) -> str | None:
     """The noun phrase that opens the main clause of ``pre`` (skipping an introductory phrase)."""
     s = pre
-    first = re.match(r"\s*([^\W\d_]+)", s)
+    first = re.match(r"\s*([^\W\d_]+)\s*,?", s)
+    if first and first.group(1).lower() in _CONJ_START:
+        s = s[first.end() :]
+        first = re.match(r"\s*([^\W\d_]+)", s)
     if first and first.group(1).lower() in _SUBORD_START:
         comma = s.find(",")
         if comma < 0:
@@ -1701,27 +1947,38 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
         for p in range(st, min(st + len(sents[i]) + 1, len(joined) + 1)):
             sent_of[p] = i
     spans = _quote_spans(joined, sent_of)
-    masked = _mask_quotes(joined, spans)
+    masked = _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), _mask_quotes(joined, spans))
     msents = [masked[st : st + len(sents[i])] for i, st in enumerate(starts)]
-    cands_by_sent = [_names_in(ms) for ms in msents]
+    # a headline in title case gives no reliable names
+    cands_by_sent = [[] if _is_headline(sents[i]) else _names_in(ms) for i, ms in enumerate(msents)]
     out: list[QuoteMention] = []
     prev_q: tuple[str | None, int] | None = None
-    for o, c in spans:
-        i, j = sent_of[o], sent_of[c]
-        inner = joined[o + 1 : c]
+    for o, cs, ce, c in spans:
+        i, j = sent_of[o], sent_of[max(cs, ce - 1)]
+        inner = joined[cs:ce]
         lead = len(inner) - len(inner.lstrip())
         body = inner.strip().rstrip(",").rstrip()
-        if not any(ch.isalnum() for ch in body):
+        if not any(ch.isalnum() for ch in body) or _MISPARSED_RE.match(body):
             continue
-        qstart = o + 1 + lead - starts[i]
+        qstart = cs + lead - starts[i]
         qend = qstart + len(body)
         pre = masked[starts[i] : o]
         post_end = starts[j] + len(sents[j])
-        post = masked[c + 1 : post_end]
-        name, ana, _rank = _attribute(pre, post)
-        pre_cands = _names_in(pre)
+        post = masked[c:post_end]
+        if j + 1 < len(sents) and _ABBR_ONLY_RE.match(post):
+            # the splitter cut the attribution off: '..." Mr.' + 'Gowdy added.'
+            nxt = msents[j + 1]
+            if (
+                len(nxt.split()) <= 8
+                and _VERB_RE.search(nxt)
+                and sents[j + 1].lstrip()[:1] not in _QUOTE_CHARS
+            ):
+                post = post + " " + nxt
+                j += 1
+        name, ana, _rank, ana_pos = _attribute(pre, post)
+        pre_cands = [pc for pc in _names_in(pre) if pc.pos < ana_pos]
         if ana is not None and name is None:
-            name = _resolve(ana, cands_by_sent, i, pre_cands)
+            name = _resolve(ana, cands_by_sent, i, pre_cands, msents)
         if name is None and _rank == 9 and prev_q is not None and prev_q[0] and prev_q[1] >= i - 1:
             if len(body.split()) >= 4 and not [pc for pc in pre_cands if pc.person]:
                 name = prev_q[0]
@@ -1739,6 +1996,8 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
 # one word added n/(n+0.5); two changes in an 8-word quote give 0.75. Distinct quotes from the same story
 # (BASIL, 45 events) score below this in 99.9% of pairs (see the report of the facts work).
 QUOTE_CHANGED_MIN_SIMILARITY = 0.75
+# a changed excerpt: a 5-word excerpt with one word swapped scores 0.8 against its window
+QUOTE_CHANGED_EXCERPT_SIMILARITY = 0.8
 
 _QTOK_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -1780,10 +2039,22 @@ def _contains(long_: list[str], short: list[str]) -> bool:
     return False
 
 
+def _best_window_similarity(short: list[str], long_: list[str]) -> float:
+    """Best similarity of ``short`` against a window of ``long_`` of the same length or one longer."""
+    n = len(short)
+    best = 0.0
+    for w in (n, n + 1):
+        for p in range(0, max(1, len(long_) - w + 1)):
+            best = max(best, Indel.normalized_similarity(short, long_[p : p + w]))
+    return best
+
+
 def quote_relation(a: str, b: str) -> str:
     """ "same" (equal word tokens after normalising case/punctuation/whitespace), "excerpt" (one is a
-    contiguous run of the other's words), "changed" (similarity >= QUOTE_CHANGED_MIN_SIMILARITY and at
-    least 3 shared words) or "different"."""
+    contiguous run of the other's words), "changed" (the same quote with words changed, added or
+    removed: whole-quote similarity >= QUOTE_CHANGED_MIN_SIMILARITY, or the shorter quote of 5+ words
+    matches a window of the longer at >= QUOTE_CHANGED_EXCERPT_SIMILARITY; 3+ shared words either way)
+    or "different"."""
     ka = [k for _s, k in _qtokens(a)]
     kb = [k for _s, k in _qtokens(b)]
     if not ka or not kb:
@@ -1796,6 +2067,10 @@ def quote_relation(a: str, b: str) -> str:
     lcs = round(sim * (len(ka) + len(kb)) / 2)
     if sim >= QUOTE_CHANGED_MIN_SIMILARITY and lcs >= 3:
         return "changed"
+    short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    if len(short) >= 5 and len(long_) > len(short):
+        if _best_window_similarity(short, long_) >= QUOTE_CHANGED_EXCERPT_SIMILARITY:
+            return "changed"
     return "different"
 
 
