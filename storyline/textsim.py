@@ -90,7 +90,16 @@ def build_bank(norms: Sequence[str], idf: bool = False) -> SentenceBank:
 
 
 def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
+    """Dot products of rows ``a[i[k]]`` and ``b[j[k]]``: one sparse product, then a gather."""
+    if len(i) == 0:
+        return np.zeros(0)
+    rows = np.unique(np.concatenate([i, j]))
+    if len(rows) < a.shape[0] // 2:  # few sentences involved: multiply only their rows
+        pos = np.full(a.shape[0], -1, dtype=np.int64)
+        pos[rows] = np.arange(len(rows))
+        a, b, i, j = a[rows], b[rows], pos[i], pos[j]
+    prod = (a @ b.T).tocsr()
+    return np.asarray(prod[i, j]).ravel()
 
 
 def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
