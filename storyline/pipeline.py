@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from .align import align
 from .claims import build_claims, omissions
 from .clean import clean_article
@@ -48,18 +50,16 @@ def _loaded_count(text: str) -> float:
 def story_title(articles: list[Article], claims: list, fallback_words: int = 14) -> str:
     """The most central, most neutral of the articles' titles; else the top claim, shortened."""
     titles = [a.title for a in articles if a.title]
+    if len(titles) == 1:
+        return titles[0]
     if titles:
         from .textsim import similarities
 
-        if len(titles) == 1:
-            return titles[0]
-        best, best_score = titles[0], float("-inf")
-        for t in titles:
-            others = [(t, u) for u in titles if u is not t]
-            score = float(similarities(others).mean()) - 0.2 * _loaded_count(t)
-            if score > best_score:
-                best, best_score = t, score
-        return best
+        n = len(titles)
+        pairs = [(t, u) for a, t in enumerate(titles) for b, u in enumerate(titles) if a != b]
+        agreement = similarities(pairs).reshape(n, n - 1).mean(axis=1)
+        score = agreement - 0.2 * np.array([_loaded_count(t) for t in titles])
+        return titles[int(np.argmax(score))]
     if claims:
         words = claims[0].text.split()
         return " ".join(words[:fallback_words]) + (" ..." if len(words) > fallback_words else "")
