@@ -83,7 +83,7 @@ def build_brief(
     cleaned: list[Article] = []
     for art in arts:
         c = clean_article(art)
-        if word_count(c.text) < 5:
+        if len(c.text.strip()) < 15:  # not even one short sentence (any script)
             errors.append(f"{art.path or art.id}: no article text after cleaning")
             continue
         cleaned.append(c)
