@@ -167,12 +167,15 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option("--words", min=1, help="Fixed word budget (default: each reference's length)."),
         ] = None,
+        oracle: Annotated[
+            bool, typer.Option("--oracle", help="Add the greedy best-sentence oracle (reads the references).")
+        ] = False,
         fmt: Fmt = Format.table,
     ) -> None:
         """ROUGE-1/2/L F1 of the cited summary against reference summaries (NeuS-style JSON lines)."""
         from .evaluate.run import evaluate_summary
 
-        _run(evaluate_summary, fmt, data, peers=peers, limit=limit, words=words)
+        _run(evaluate_summary, fmt, data, peers=peers, limit=limit, words=words, oracle=oracle)
 
     @sub.command("cluster")
     def cluster(

@@ -218,6 +218,12 @@ def test_summary_peers_rank_every_sentence_offline(no_nltk_data):
     assert peers.lexrank([]) == [] and peers.centroid([{"text": ""}]) == []
 
 
+def test_oracle_reads_the_reference():
+    out = peers.oracle(STORY, "Repairs would take a month, the mayor said.", 8)
+    assert out[0] == "The mayor said repairs would take a month."
+    assert peers.oracle(STORY, "Unrelated words entirely.", 8) == []
+
+
 def test_centroid_puts_the_shared_content_first():
     arts = [
         {"text": "Cracks closed the Harlow bridge. A dog barked at noon."},

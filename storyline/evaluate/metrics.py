@@ -120,6 +120,11 @@ def _scorer():
     return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=_CachedTokenizer(), split_summaries=False)
 
 
+def rouge_tokens(text: str) -> tuple[str, ...]:
+    """The tokens ROUGE compares (rouge-score's tokenizer, stemmed)."""
+    return _scorer()._tokenizer.tokenize(text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``: each line split by nupunkt (which ships its model; no NLTK data)."""
     from nupunkt import sent_tokenize

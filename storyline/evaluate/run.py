@@ -56,7 +56,7 @@ def _speed(systems: dict[str, dict[str, Any]], ours: str = "storyline") -> None:
     mine = systems.get(ours, {})
     if mine.get("available") and mine.get("seconds"):
         for name, row in systems.items():
-            if not name.startswith(ours) and row.get("seconds") is not None:
+            if not name.startswith(ours) and name != "oracle" and row.get("seconds") is not None:
                 row["speedup"] = round(row["seconds"] / mine["seconds"], 2)
     for row in systems.values():
         if row.get("seconds") is not None:
@@ -69,27 +69,31 @@ def evaluate_summary(
     limit: int | None = None,
     words: int | None = None,
     progress: Progress | None = None,
+    oracle: bool = False,
 ) -> dict[str, Any]:
     """ROUGE F1 of storyline's cited summary and the peers' against the references.
 
     Every system's output is cut by the same rule (:func:`peers.cut`) to ``words`` words, or to the
-    reference's length in words when ``words`` is None.
+    reference's length in words when ``words`` is None. ``oracle`` adds the greedy best-sentence
+    oracle, which reads the references (a ceiling for extractive systems).
     """
     progress = progress or _noop
     stories = data.read_stories(path, limit=limit)
     budgets = [words or metrics.word_count(s.reference) for s in stories]
-    systems: dict[str, Callable[[list[dict[str, Any]], int], list[str]]] = {}
-    rows: dict[str, dict[str, Any]] = {}
-    try:
-        systems["storyline"] = _storyline_summarizer()
-    except Exception as err:  # noqa: BLE001 - reported in the result, peers still run
-        rows["storyline"] = {"available": False, "error": f"{type(err).__name__}: {err}"}
+    mine = _storyline_summarizer()
+    # Each system sees fresh copies of the articles (never the reference), except the oracle.
+    systems: dict[str, Callable[[data.SummaryStory, int], list[str]]] = {
+        "storyline": lambda story, n: mine([dict(a) for a in story.articles], n)
+    }
     if peers:
         for name, rank in peer_systems.SUMMARY_PEERS.items():
-            systems[name] = lambda arts, n, rank=rank: rank(arts)
+            systems[name] = lambda story, n, rank=rank: rank([dict(a) for a in story.articles])
+    if oracle:
+        systems["oracle"] = lambda story, n: peer_systems.oracle(story.articles, story.reference, n)
+    rows: dict[str, dict[str, Any]] = {}
     r1: dict[str, list[float]] = {}
     for name, system in systems.items():
-        _warm_up(system, [dict(a) for a in stories[0].articles], budgets[0])
+        _warm_up(system, stories[0], budgets[0])
         scores: dict[str, list[float]] = {k: [] for k in metrics.ROUGE_TYPES}
         lengths: list[int] = []
         errors: list[str] = []
@@ -97,7 +101,7 @@ def evaluate_summary(
         for i, (story, budget) in enumerate(zip(stories, budgets, strict=True)):
             t0 = time.perf_counter()
             try:
-                out = system([dict(a) for a in story.articles], budget)
+                out = system(story, budget)
             except Exception as err:  # noqa: BLE001 - a failing story scores 0 and is counted
                 out = []
                 if len(errors) < 5:
