@@ -96,7 +96,7 @@ def test_quote_changed_word_and_attribution(example_brief):
 
 def test_loaded_terms(example_brief):
     bay = set(_source(example_brief, "bay-post")["loaded_terms"])
-    assert {"slammed", "botched", "disgraceful", "chaos"} <= bay
+    assert {"slammed", "botched", "bureaucrats", "disgraceful", "chaos"} <= bay
     assert _source(example_brief, "calloway-wire")["loaded_terms"] == []
 
 
