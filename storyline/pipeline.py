@@ -9,13 +9,13 @@ import numpy as np
 
 from .align import align
 from .claims import build_claims, omissions
-from .clean import clean_article
+from .clean import clean_article, normalize
 from .discrepancies import find_discrepancies, quotes_and_discrepancies
 from .errors import InputError
 from .framing import loaded_terms
 from .model import Article, Brief, SourceReport
 from .provenance import provenance
-from .segment import word_count
+from .segment import content_stems, word_count
 from .summarize import DEFAULT_WORDS, summarize
 
 MAX_ARTICLES = 2000  # one brief; corpora go through `storyline ingest`
@@ -48,17 +48,16 @@ def _loaded_count(text: str) -> float:
 
 
 def story_title(articles: list[Article], claims: list, fallback_words: int = 14) -> str:
-    """The most central, most neutral of the articles' titles; else the top claim, shortened."""
+    """The title sharing most words with the other titles, and neutral; else the top claim, shortened."""
     titles = [a.title for a in articles if a.title]
     if len(titles) == 1:
         return titles[0]
     if titles:
-        from .textsim import similarities
-
-        n = len(titles)
-        pairs = [(t, u) for a, t in enumerate(titles) for b, u in enumerate(titles) if a != b]
-        agreement = similarities(pairs).reshape(n, n - 1).mean(axis=1)
-        score = agreement - 0.2 * np.array([_loaded_count(t) for t in titles])
+        bags = [set(content_stems(normalize(t))) for t in titles]
+        agreement = [
+            np.mean([2 * len(a & b) / max(len(a) + len(b), 1) for b in bags if b is not a]) for a in bags
+        ]
+        score = np.array(agreement) - 0.2 * np.array([_loaded_count(t) for t in titles])
         return titles[int(np.argmax(score))]
     if claims:
         words = claims[0].text.split()
