@@ -1,0 +1,211 @@
+"""Ingest throughput and memory: storyline's clean + dedup + story assignment vs a datasketch pipeline.
+
+    python bench/make_corpus.py --n 100000          # once: bench/out/corpus.jsonl
+    python bench/bench_ingest.py --n 100000 --datasketch 20000 --memory 25000,50000,100000
+
+Reports, in one run and on the same input:
+
+* ``ours``: clean (storyline.clean) + exact/near-duplicate search (storyline.dedup) + online story
+  assignment (storyline.grouping), in memory, batches of 1,000, stories outside the 60-day window
+  forgotten; articles per CPU-second (= per core: it is one thread);
+* ``ours dedup``: shingling + MinHash + LSH only, the part that ``datasketch`` does;
+* ``datasketch``: the same 3-word shingles, ``MinHash(num_perm=128)`` and ``MinHashLSH(threshold=0.5)``
+  insert + query per article (on the first ``--datasketch`` articles if that is fewer);
+* ``store``: the full ``storyline ingest`` path with SQLite writes, on the first ``--store`` articles;
+* peak memory (max RSS) of the ``ours`` pipeline on growing prefixes, each in a fresh process that
+  streams its input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storyline.clean import clean_article  # noqa: E402
+from storyline.dedup import Deduplicator, content_hash, words  # noqa: E402
+from storyline.grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date  # noqa: E402
+from storyline.model import Article  # noqa: E402
+
+DEFAULT = ROOT / "bench" / "out" / "corpus.jsonl"
+
+
+def stream(path: Path, n: int, batch: int = 1000) -> Iterator[list[Article]]:
+    out: list[Article] = []
+    with open(path) as fh:
+        for i, line in enumerate(fh):
+            if i >= n:
+                break
+            out.append(Article.from_dict(json.loads(line)))
+            if len(out) == batch:
+                yield out
+                out = []
+    if out:
+        yield out
+
+
+def run_ours(batches: Iterator[list[Article]], dedup_only: bool = False) -> dict:
+    """The in-memory ingest pipeline; returns counts and CPU seconds (reading excluded)."""
+    dd = Deduplicator(max_items=50_000)
+    cl = StoryClusterer()
+    window = WINDOW_DAYS * 86400
+    newest = None
+    cpu = 0.0
+    n = dups = 0
+    key = 0
+    where: dict[int, int] = {}  # dedup key -> clusterer index
+    stages = dict.fromkeys(("clean", "dedup", "terms", "assign"), 0.0)
+    for arts in batches:
+        t = time.process_time()
+        if dedup_only:
+            texts = [a.text for a in arts]
+        else:
+            arts = [clean_article(a) for a in arts]
+            texts = [a.text for a in arts]
+        t1 = time.process_time()
+        keys = list(range(key, key + len(arts)))
+        key += len(arts)
+        matches, _, _ = dd.add_batch(keys, texts, [content_hash(t) for t in texts])
+        dups += sum(m is not None for m in matches)
+        t2 = time.process_time()
+        stages["clean"] += t1 - t
+        stages["dedup"] += t2 - t1
+        if not dedup_only:
+            terms = [article_terms(a.text, a.title) for a in arts]
+            dates = [parse_date(a.date) for a in arts]
+            hints = [where.get(m.earlier) if m is not None else None for m in matches]
+            start = len(cl.terms)
+            t3 = time.process_time()
+            cl.add(terms, dates, hints=hints)
+            stages["terms"] += t3 - t2
+            stages["assign"] += time.process_time() - t3
+            for j, k in enumerate(keys):
+                where[k] = start + j
+            dated = [d for d in dates if d is not None]
+            if dated:
+                newest = max(dated) if newest is None else max(newest, max(dated))
+                for s in [
+                    s for s, st in cl.stories.items() if st.last is not None and st.last < newest - window
+                ]:
+                    for i in cl.forget(s):
+                        where.pop(i, None)
+            if len(where) > 100_000:  # keys of forgotten articles
+                live = {i for st in cl.stories.values() for i in st.members}
+                where = {k: i for k, i in where.items() if i in live}
+        cpu += time.process_time() - t
+        n += len(arts)
+    return {"articles": n, "cpu_s": cpu, "per_s": n / cpu if cpu else 0.0, "duplicates": dups,
+            "us_per_article": {k: round(v / max(n, 1) * 1e6, 1) for k, v in stages.items()},
+            "stories": cl.next_key - 1 if not dedup_only else None,
+            "active_stories": len(cl.stories) if not dedup_only else None}  # fmt: skip
+
+
+def run_datasketch(batches: Iterator[list[Article]], num_perm: int = 128) -> dict:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=num_perm)
+    cpu = 0.0
+    n = dups = 0
+    for arts in batches:
+        t = time.process_time()
+        for a in arts:
+            w = words(a.text)
+            sh = {" ".join(w[i : i + 3]).encode() for i in range(max(1, len(w) - 2))}
+            m = MinHash(num_perm=num_perm)
+            m.update_batch(list(sh))
+            if lsh.query(m):
+                dups += 1
+            lsh.insert(f"k{n}", m)
+            n += 1
+        cpu += time.process_time() - t
+    return {"articles": n, "cpu_s": cpu, "per_s": n / cpu if cpu else 0.0, "duplicates": dups}
+
+
+def run_store(path: Path, n: int) -> dict:
+    from storyline.corpus import ingest
+    from storyline.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with open(path) as fh, open(src, "w") as out:
+            for i, line in enumerate(fh):
+                if i >= n:
+                    break
+                out.write(line)
+        t, c = time.perf_counter(), time.process_time()
+        with Store(Path(tmp) / "c.db") as s:
+            summ = ingest([str(src)], s, progress=False, batch_size=1000)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        size = (Path(tmp) / "c.db").stat().st_size
+    return {"articles": summ.read, "cpu_s": cpu, "wall_s": wall, "per_s": summ.read / cpu, "db_mb": size / 1e6,
+            "summary": summ.line()}  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def memory_child(path: Path, n: int) -> dict:
+    base = peak_rss_mb()
+    r = run_ours(stream(path, n))
+    r["peak_rss_mb"] = peak_rss_mb()
+    r["rss_before_mb"] = base
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT)
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--datasketch", type=int, default=20_000, help="articles for the datasketch side")
+    ap.add_argument("--store", type=int, default=20_000, help="articles for the SQLite ingest (0: skip)")
+    ap.add_argument("--memory", default="", help="comma-separated prefix sizes for the peak-memory runs")
+    ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if not a.corpus.exists():
+        raise SystemExit(f"{a.corpus} not found: run bench/make_corpus.py first")
+    if a.child:
+        print(json.dumps(memory_child(a.corpus, a.child)))
+        return
+    m = min(a.datasketch, a.n)
+    res: dict = {"corpus": str(a.corpus), "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    ds = run_datasketch(stream(a.corpus, m))
+    mine_dd = run_ours(stream(a.corpus, m), dedup_only=True)
+    res["datasketch"] = ds
+    res["ours_dedup_same_input"] = mine_dd
+    res["ours_full_same_input"] = run_ours(stream(a.corpus, m))
+    res["ratio_dedup"] = mine_dd["per_s"] / ds["per_s"]
+    res["ratio_full_vs_datasketch_dedup"] = res["ours_full_same_input"]["per_s"] / ds["per_s"]
+    res["ours_full"] = run_ours(stream(a.corpus, a.n))
+    if a.store:
+        res["store"] = run_store(a.corpus, min(a.store, a.n))
+    if a.memory:
+        res["memory"] = {}
+        for size in [int(x) for x in a.memory.split(",")]:
+            out = subprocess.run(
+                [sys.executable, __file__, "--corpus", str(a.corpus), "--child", str(size)],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            res["memory"][size] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps(res, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,415 @@
+"""Corpus ingest: read -> clean -> deduplicate -> assign stories -> store, one transaction per batch.
+
+:func:`iter_inputs` streams articles (and one-line errors) from files, directories, JSON lines,
+RSS/Atom feeds, WARC files and URLs; :class:`Ingestor` keeps the near-duplicate index and the online
+story clusterer in memory (bounded: only stories inside the time window, at most ``max_active``) and
+resumes both from the store, so a second run continues where the first stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .clean import clean_article
+from .dedup import Deduplicator, content_hash
+from .errors import InputError
+from .grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date
+from .model import Article
+from .store import NewArticle, Store
+
+BATCH = 500
+MAX_ACTIVE_STORIES = 20_000
+DEDUP_MEMORY = 200_000  # articles whose signatures stay in memory for near-duplicate search
+FILE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson"}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def iter_inputs(
+    inputs: Iterable[str], *, fetch: bool = False, allow_private: bool = False
+) -> Iterator[Article | str]:
+    """Articles and error lines from every input, in order; never raises for a bad input."""
+    from .ingest.feeds import FEED_SUFFIXES, looks_like_feed, read_feed
+    from .ingest.url import is_url, read_url
+    from .ingest.warc import is_warc, iter_warc
+
+    for raw in inputs:
+        if is_url(raw):
+            arts, errs = read_url(raw, allow_private=allow_private, fetch_entries=fetch)
+            yield from errs
+            yield from arts
+            continue
+        path = Path(raw)
+        if not path.exists():
+            yield f"{path}: no such file or directory"
+            continue
+        files = _dir_files(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            yield f"{path}: directory holds no article, feed or WARC files"
+        for f in files:
+            suffix = f.suffix.lower()
+            if is_warc(f):
+                for item in iter_warc(f):
+                    yield str(item) if isinstance(item, InputError) else item
+            elif suffix in {".jsonl", ".ndjson"}:
+                yield from _iter_jsonl(f)
+            elif suffix in FEED_SUFFIXES or (suffix not in FILE_SUFFIXES and _sniff_feed(f, looks_like_feed)):
+                arts, errs = read_feed(f, fetch_entries=fetch, allow_private=allow_private)
+                yield from errs
+                yield from arts
+            else:
+                from .ingest import read_paths
+
+                arts, errs = read_paths([str(f)])
+                yield from errs
+                yield from arts
+
+
+def _sniff_feed(path: Path, looks_like_feed: Callable[[bytes], bool]) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return looks_like_feed(fh.read(2048))
+    except OSError:
+        return False
+
+
+def _dir_files(path: Path) -> list[Path]:
+    from .ingest.feeds import FEED_SUFFIXES
+    from .ingest.warc import is_warc
+
+    ok = FILE_SUFFIXES | FEED_SUFFIXES
+    return sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in ok or is_warc(p))
+    )
+
+
+def _iter_jsonl(path: Path) -> Iterator[Article | str]:
+    """Stream a JSON lines file (constant memory); bad rows become error lines."""
+    try:
+        fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        yield f"{path}: cannot read ({exc.strerror or exc})"
+        return
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"{path}:{lineno}: invalid JSON ({exc.msg})"
+                continue
+            if not isinstance(row, dict):
+                yield f"{path}:{lineno}: row is not a JSON object"
+                continue
+            try:
+                art = Article.from_dict(row)
+            except (TypeError, ValueError) as exc:
+                yield f"{path}:{lineno}: {exc}"
+                continue
+            if not art.text.strip():
+                yield f"{path}:{lineno}: article {art.id!r} has empty text"
+                continue
+            art.id = art.id or f"{path.stem}-{lineno}"
+            art.path = art.path or str(path)
+            yield art
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    added: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    already_stored: int = 0
+    stories_touched: set[int] = field(default_factory=set)
+    new_stories: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = f", {self.read / self.seconds:,.0f} articles/s" if self.seconds > 0 and self.read else ""
+        return (
+            f"added {self.added:,} articles ({self.exact_duplicates:,} exact and {self.near_duplicates:,} near "
+            f"duplicates), {self.already_stored:,} already stored, {len(self.stories_touched):,} stories touched "
+            f"({self.new_stories:,} new), {len(self.errors):,} errors{rate}"
+        )
+
+
+def ingest_key(a: Article, chash: str) -> str:
+    """Identity of an input article: the same id, outlet and URL with the same content."""
+    h = hashlib.sha1()
+    for part in (a.id, a.source or "", a.url or "", chash):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class Ingestor:
+    """Online ingest into a :class:`Store`; :meth:`add_batch` writes one batch in one transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        window_days: float = WINDOW_DAYS,
+        max_active: int = MAX_ACTIVE_STORIES,
+        dedup_memory: int = DEDUP_MEMORY,
+        **cluster_options: Any,
+    ) -> None:
+        self.store = store
+        self.window = window_days * 86400.0
+        self.max_active = max_active
+        self.dedup = Deduplicator(max_items=dedup_memory)
+        self.clusterer = StoryClusterer(
+            window_days=window_days,
+            df=store.document_frequencies(),
+            n_docs=int(store.get_state("n_docs", "0") or 0),
+            next_key=int(store.get_state("next_story", "1") or 1),
+            **cluster_options,
+        )
+        self.rowid_of: list[int] = []  # clusterer article index -> store rowid
+        self.index_of: dict[int, int] = {}  # store rowid -> clusterer index (active articles)
+        self.newest: float | None = None
+        self.touch: dict[int, int] = {}  # story -> batch counter of its last change
+        self.batches = 0
+        self._load()
+
+    def _load(self) -> None:
+        for rowid, blob, size, chash in self.store.recent_signatures(self.dedup.max_items):
+            if blob:
+                self.dedup.add(rowid, np.frombuffer(blob, dtype=np.uint32).copy(), size, chash)
+        newest = self.store.get_state("newest_ts")
+        self.newest = float(newest) if newest else None
+        since = self.newest - self.window if self.newest is not None else None
+        for sid in reversed(self.store.active_stories(since, self.max_active)):
+            members = self.store.story_members(sid)
+            items = [(rowid, ts, json.loads(terms) if terms else {}) for rowid, ts, terms in members]
+            idx = self.clusterer.load_story(sid, [(t, ts) for _, ts, t in items])
+            for (rowid, _, _), i in zip(items, idx, strict=True):
+                self._map(i, rowid)
+            self.touch[sid] = 0
+
+    def _map(self, index: int, rowid: int) -> None:
+        while len(self.rowid_of) <= index:
+            self.rowid_of.append(-1)
+        self.rowid_of[index] = rowid
+        self.index_of[rowid] = index
+
+    def add_batch(self, articles: list[Article], summary: IngestSummary) -> None:
+        """Clean, deduplicate, assign and store one batch (one transaction)."""
+        self.batches += 1
+        cleaned: list[Article] = []
+        for a in articles:
+            try:
+                c = clean_article(a)
+            except Exception as exc:  # noqa: BLE001 - one bad article never stops the batch
+                summary.errors.append(f"{a.id}: cannot clean ({type(exc).__name__}: {exc})")
+                continue
+            if not c.text.strip():
+                summary.errors.append(f"{a.id}: no text left after cleaning")
+                continue
+            cleaned.append(c)
+        hashes = [content_hash(a.text) for a in cleaned]
+        keys = [ingest_key(a, h) for a, h in zip(cleaned, hashes, strict=True)]
+        known = self.store.known_keys(keys)
+        fresh, seen = [], set()
+        for a, h, k in zip(cleaned, hashes, keys, strict=True):
+            if k in known or k in seen:
+                summary.already_stored += 1
+                continue
+            seen.add(k)
+            fresh.append((a, h, k))
+        if not fresh:
+            return
+        self._unique_ids([a for a, _, _ in fresh])
+        first = self.store.next_rowid()
+        rowids = list(range(first, first + len(fresh)))
+        texts = [a.text for a, _, _ in fresh]
+        matches, sigs, sizes = self.dedup.add_batch(rowids, texts, [h for _, h, _ in fresh])
+        # exact copies of articles no longer in memory
+        lost = [h for (a, h, k), m in zip(fresh, matches, strict=True) if m is None]
+        older = self.store.earliest_with_hash(lost) if lost else {}
+        terms = [article_terms(a.text, a.title) for a, _, _ in fresh]
+        dates = [parse_date(a.date) for a, _, _ in fresh]
+        hints: list[int | None] = []
+        for j, m in enumerate(matches):
+            if m is None and fresh[j][1] in older:
+                from .dedup import Match
+
+                matches[j] = m = Match(older[fresh[j][1]], 1.0, 1.0, True)
+            hints.append(self.index_of.get(m.earlier) if m is not None else None)
+        start = len(self.clusterer.terms)
+        before = set(self.clusterer.stories)
+        self.clusterer.changes.clear()
+        stories = self.clusterer.add(terms, dates, hints=hints)
+        for j, rowid in enumerate(rowids):
+            self._map(start + j, rowid)
+        rows = []
+        for j, (a, h, k) in enumerate(fresh):
+            m = matches[j]
+            n = NewArticle(
+                article=a,
+                ingest_key=k,
+                content_hash=h,
+                ts=dates[j],
+                story=stories[j],
+                minhash=sigs[j].tobytes(),
+                shingles=int(sizes[j]),
+                terms=terms[j],
+            )
+            if m is not None:
+                n.duplicate_of, n.overlap, n.jaccard, n.exact = m.earlier, m.overlap, m.jaccard, m.exact
+                if m.exact:
+                    summary.exact_duplicates += 1
+                else:
+                    summary.near_duplicates += 1
+            rows.append((rowids[j], n))
+        moves = [(new, [self.rowid_of[i] for i in members]) for _old, new, members in self.clusterer.changes]
+        changed = set(stories) | {k for old, new, _ in self.clusterer.changes for k in (old, new)}
+        df = Counter()
+        for t in terms:
+            df.update(t.keys())
+        dated = [d for d in dates if d is not None]
+        if dated:
+            self.newest = max(dated) if self.newest is None else max(self.newest, max(dated))
+        now = time.time()
+        with self.store.transaction():
+            self.store.insert_articles(rows, now)
+            for story, members in moves:
+                self.store.move_articles([r for r in members if r < first], story)
+            self.store.add_document_frequencies(dict(df))
+            self.store.refresh_stories(changed, now)
+            self.store.set_state("n_docs", self.clusterer.n_docs)
+            self.store.set_state("next_story", self.clusterer.next_key)
+            if self.newest is not None:
+                self.store.set_state("newest_ts", repr(self.newest))
+        summary.added += len(rows)
+        summary.stories_touched.update(s for s in stories if s in self.clusterer.stories)
+        summary.new_stories += len(set(self.clusterer.stories) - before)
+        for s in changed:
+            self.touch[s] = self.batches
+        self._evict()
+
+    def _unique_ids(self, arts: list[Article]) -> None:
+        taken = self.store.ids_taken([a.id for a in arts])
+        used: set[str] = set()
+        for a in arts:
+            base, n = a.id, 1
+            while a.id in taken or a.id in used:
+                n += 1
+                a.id = f"{base}-{n}"
+                if n % 50 == 0:
+                    taken |= self.store.ids_taken([f"{base}-{m}" for m in range(n, n + 50)])
+            used.add(a.id)
+
+    def _evict(self) -> None:
+        """Forget stories outside the time window and the least recently changed beyond ``max_active``."""
+        c = self.clusterer
+        gone: list[int] = []
+        if self.newest is not None:
+            gone += [
+                k for k, s in c.stories.items() if s.last is not None and s.last < self.newest - self.window
+            ]
+        extra = len(c.stories) - len(gone) - self.max_active
+        if extra > 0:
+            rest = sorted((self.touch.get(k, 0), k) for k in c.stories if k not in set(gone))
+            gone += [k for _, k in rest[:extra]]
+        for k in gone:
+            for i in c.forget(k):
+                self.index_of.pop(self.rowid_of[i], None)
+            self.touch.pop(k, None)
+
+
+def ingest(
+    inputs: list[str],
+    store: Store,
+    *,
+    fetch: bool = False,
+    allow_private: bool = False,
+    batch_size: int = BATCH,
+    progress: bool | None = None,
+    on_error: Callable[[str], None] | None = None,
+    **options: Any,
+) -> IngestSummary:
+    """Ingest files, directories, feeds, WARC files and URLs into ``store``; returns the summary."""
+    summary = IngestSummary()
+    t0 = time.perf_counter()
+    ing = Ingestor(store, **options)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(show)
+    batch: list[Article] = []
+    with bar:
+        for item in iter_inputs(inputs, fetch=fetch, allow_private=allow_private):
+            if isinstance(item, str):
+                summary.errors.append(item)
+                if on_error:
+                    on_error(item)
+                continue
+            summary.read += 1
+            batch.append(item)
+            if len(batch) >= batch_size:
+                ing.add_batch(batch, summary)
+                batch = []
+                bar.update(summary)
+        if batch:
+            ing.add_batch(batch, summary)
+            bar.update(summary)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+class _Progress:
+    """A rich progress line on stderr: articles read, added, duplicates, rate."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self._p = None
+
+    def __enter__(self) -> _Progress:
+        if self.show:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._p = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed:,} read"),
+                TextColumn("{task.fields[stats]}"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self._p.__enter__()
+            self._task = self._p.add_task("ingesting", total=None, stats="", rate="")
+            self._t0 = time.perf_counter()
+        return self
+
+    def update(self, s: IngestSummary) -> None:
+        if self._p is not None:
+            dt = max(time.perf_counter() - self._t0, 1e-9)
+            self._p.update(
+                self._task,
+                completed=s.read,
+                stats=f"{s.added:,} added, {s.exact_duplicates + s.near_duplicates:,} duplicates",
+                rate=f"{s.read / dt:,.0f}/s",
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._p is not None:
+            self._p.__exit__(*exc)

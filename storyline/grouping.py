@@ -1,0 +1,555 @@
+"""Articles -> stories: lexical centroid assignment, fragment merging and a local split test.
+
+One algorithm serves both modes:
+
+* **batch** (:func:`cluster_articles`, ``storyline cluster``): IDF from the whole input, then the same
+  steps as online with all articles in one batch;
+* **online** (:class:`StoryClusterer`, corpus ingest): IDF from the articles seen so far, new articles
+  assigned to the active stories (those inside the time window) batch by batch.
+
+Steps for a batch:
+
+1. **assign**: each article (binary TF-IDF over content words, numbers and names) joins the story whose
+   centroid is most similar if the cosine reaches ``threshold``, else it starts a story;
+2. **merge**: stories whose centroids reach ``merge_threshold`` are fragments of one story (short texts
+   such as headlines share few words, so one story is first found in pieces);
+3. **split**: a story whose articles fall into two groups that are much closer within than between
+   (``split_ratio``) under *local* IDF (words common to the whole story weigh little, so names, numbers
+   and places decide) is two look-alike events (two earthquakes on one island, two offers to one player).
+
+Dates: a dated article joins a story only if it falls within ``window_days`` of the story's dated
+articles (a story lives on while it keeps getting articles); undated articles can join any story.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from .model import Article
+
+THRESHOLD = 0.10  # cosine of an article to a story centroid to join it
+MERGE_THRESHOLD = 0.30  # cosine between two story centroids to merge them
+SPLIT_RATIO = 0.40  # between/within similarity under local IDF below which a story is split
+MIN_PART = 3  # a split part has at least this many articles (and a fifth of the story)
+WINDOW_DAYS = 60.0  # an article joins a story only within this many days of the story's dated articles
+ENTITY_WEIGHT = 3.0  # weight of names and numbers in the local split test
+MAX_CANDIDATE_TERMS = 10  # heaviest terms of an article used to find candidate stories
+MAX_CANDIDATES = 5  # candidate stories scored exactly
+MAX_POSTING = 100  # stories listed under one term beyond which the term is skipped for candidates
+MAX_SPLIT_SAMPLE = 300  # the split test of a bigger story looks at its latest articles only
+MAX_CENTROID_TERMS = 400  # a story centroid keeps its heaviest terms only (memory bound)
+
+_WORD = re.compile(r"[^\W_]+(?:[\-.,][^\W_]+)*")
+# the word that opens a sentence or a line (capitalised there for grammar, not because it is a name)
+_STARTER = re.compile(
+    r"(?:^|[.!?:;][\"'\u201d\u2019)\]]*\s+|\n\s*)[\"'\u201c\u2018(\[]*([^\W_]+(?:[\-.,][^\W_]+)*)"
+)
+_YEAR = re.compile(r"\b(19[7-9]\d|20\d\d)\b")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b")
+# fmt: off
+STOPWORDS = frozenset(
+    """a about above after again against all almost alone along already also although always am among an and
+    another any anyone anything are around as at back be became because become been before being below
+    between both but by can cannot could did do does doing done down during each either else enough even
+    ever every few for former from further get gets got had has have having he her here hers herself him
+    himself his how however i if in into is it its itself just last latter least less like made make many
+    may me might more most mostly much must my myself neither never new next no nobody none nor not nothing
+    now of off often on once one only onto or other others otherwise our ours ourselves out over own per
+    perhaps put rather re same say says said see seem seemed seems several she should since so some still
+    such than that the their theirs them themselves then there these they this those though through thus to
+    together too toward towards under until up upon us very via was we well were what whatever when where
+    whether which while who whole whom whose why will with within without would yet you your yours yourself
+    yourselves s t d ll m ve n't told according week year years time day days today yesterday tomorrow
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# fmt: on
+
+
+# --- features ------------------------------------------------------------------------------------
+
+
+def article_terms(text: str, title: str | None = None) -> dict[str, float]:
+    """Content terms of an article with weights: 1 per occurrence, ``ENTITY_WEIGHT`` for a name
+    (a capitalised word inside a sentence) or a number. Title and body are read alike."""
+    body = f"{title}\n{text}" if title and title != text else text
+    toks = _WORD.findall(body)
+    counts = Counter(t.lower() for t in toks)
+    caps = Counter(t.lower() for t in toks if t[0].isupper())
+    caps.subtract(t.lower() for t in _STARTER.findall(body))
+    out: dict[str, float] = {}
+    for t, c in counts.items():
+        if t in STOPWORDS or (len(t) < 2 and not t.isdigit()):
+            continue
+        if t[0].isdigit():
+            w = ENTITY_WEIGHT * c
+            t = t.replace(",", "")
+        else:
+            w = c + (ENTITY_WEIGHT - 1.0) * max(caps.get(t, 0), 0)
+        out[t] = out.get(t, 0.0) + w
+    return out
+
+
+def parse_date(value: Any) -> float | None:
+    """A date (ISO 8601, epoch seconds or milliseconds, or free text) as epoch seconds, or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        v = float(value)
+        return v / 1000.0 if v > 1e11 else v
+    s = str(value).strip()
+    if re.fullmatch(r"\d{9,13}(\.\d+)?", s):
+        v = float(s)
+        return v / 1000.0 if v > 1e11 else v
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        if not (_YEAR.search(s) and (_MONTH.search(s) or _NUMERIC_DATE.search(s))):
+            return None  # "She was 91." or "In 2008, ..." are not publication dates
+        try:
+            import warnings
+
+            from dateutil import parser as _dp
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                dt = _dp.parse(s, fuzzy=True, default=datetime(1900, 1, 1))
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if dt.year < 1971 or dt.year > 2100:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+# --- the clusterer -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Story:
+    key: int
+    members: list[int] = field(default_factory=list)  # article indices
+    centroid: dict[str, float] = field(default_factory=dict)  # sum of unit article vectors
+    sq: float = 0.0  # squared norm of the centroid
+    first: float | None = None  # earliest and latest dated member (epoch seconds)
+    last: float | None = None
+    checked: int = 0  # size at the last split test
+
+
+class StoryClusterer:
+    """Online story assignment; :meth:`add` takes a batch and returns each article's story key.
+
+    Story keys are stable integers: merging keeps the older key, splitting gives the younger part a
+    new key. :attr:`changes` lists ``(old_key, new_key, article indices)`` moves made by merges and
+    splits so a store can follow them. Centroids live in an inverted index (term -> story -> weight),
+    so finding the closest stories touches only the stories that share an article's heaviest terms.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = THRESHOLD,
+        merge_threshold: float = MERGE_THRESHOLD,
+        split_ratio: float = SPLIT_RATIO,
+        window_days: float = WINDOW_DAYS,
+        df: dict[str, int] | None = None,
+        n_docs: int = 0,
+        next_key: int = 1,
+    ) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.split_ratio = split_ratio
+        self.window = window_days * 86400.0
+        self.df: Counter[str] = Counter(df or {})
+        self.n_docs = n_docs
+        self.stories: dict[int, _Story] = {}
+        self.index: dict[str, dict[int, float]] = {}  # term -> story -> centroid weight
+        self.terms: list[dict[str, float]] = []  # weighted terms of each article seen
+        self.vectors: list[dict[str, float] | None] = []
+        self.dates: list[float | None] = []
+        self.story_of: list[int] = []
+        self.next_key = next_key
+        self.changes: list[tuple[int, int, list[int]]] = []
+
+    # -- vectors
+    def idf(self, term: str) -> float:
+        return math.log((1.0 + self.n_docs) / (1.0 + self.df.get(term, 0))) + 1.0
+
+    def vector(self, terms: dict[str, float]) -> dict[str, float]:
+        """Binary TF-IDF, unit length."""
+        vec = {t: self.idf(t) for t in terms}
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {t: w / norm for t, w in vec.items()}
+
+    # -- the three steps
+    def add(
+        self,
+        terms: Sequence[dict[str, float]],
+        dates: Sequence[float | None] | None = None,
+        *,
+        hints: Sequence[int | None] | None = None,
+        update_df: bool = True,
+    ) -> list[int]:
+        """Assign a batch; ``hints[i]`` is an earlier article index this one copies (its story is taken
+        without scoring). Returns the story key of every article of the batch (after merges and splits)."""
+        dates = list(dates) if dates is not None else [None] * len(terms)
+        start = len(self.terms)
+        if update_df:
+            for t in terms:
+                self.df.update(t.keys())
+            self.n_docs += len(terms)
+        touched: set[int] = set()
+        for j, t in enumerate(terms):
+            i = start + j
+            self.terms.append(t)
+            self.dates.append(dates[j])
+            vec = self.vector(t)
+            hint = hints[j] if hints is not None else None
+            key = None
+            if hint is not None and 0 <= hint < i and self.story_of[hint] in self.stories:
+                key = self.story_of[hint]  # a copy: same story, and nothing new to merge or split on
+            else:
+                key = self._best(vec, dates[j])
+                if key is None:
+                    key = self._new_story()
+                touched.add(key)
+            self.vectors.append(vec)
+            self.story_of.append(-1)
+            self._join(key, i, vec)
+        touched = self._merge(touched)
+        self._split(touched)
+        return [self.story_of[start + j] for j in range(len(terms))]
+
+    def _candidates(self, vec: dict[str, float], skip: int | None = None) -> list[int]:
+        """Stories sharing the heaviest terms of ``vec``, best partial cosine first."""
+        index = self.index
+        top = sorted((kv for kv in vec.items() if kv[0] in index), key=lambda kv: -kv[1])[
+            :MAX_CANDIDATE_TERMS
+        ]
+        acc: dict[int, float] = {}
+        get = acc.get
+        for t, w in top:
+            post = index[t]
+            if len(post) > MAX_POSTING and acc:
+                continue  # a common term: the rarer ones already found the candidates
+            for key, cw in post.items():
+                acc[key] = get(key, 0.0) + w * cw
+        acc.pop(skip, None)
+        if not acc:
+            return []
+        st = self.stories
+        best = heapq.nlargest(MAX_CANDIDATES, ((v / math.sqrt(st[k].sq or 1.0), k) for k, v in acc.items()))
+        return [k for _, k in best]
+
+    def _cosine(self, vec: dict[str, float], norm: float, st: _Story) -> float:
+        small, big = (vec, st.centroid) if len(vec) <= len(st.centroid) else (st.centroid, vec)
+        get = big.get
+        return sum(w * get(t, 0.0) for t, w in small.items()) / (norm * math.sqrt(st.sq or 1.0))
+
+    def _best(self, vec: dict[str, float], date: float | None) -> int | None:
+        """The story whose centroid is most similar (at least ``threshold``), or None."""
+        best, best_s = None, self.threshold
+        for key in self._candidates(vec):
+            st = self.stories[key]
+            if not self._in_window(st, date):
+                continue
+            s = self._cosine(vec, 1.0, st)
+            if s >= best_s:
+                best, best_s = key, s
+        return best
+
+    def _in_window(self, st: _Story, date: float | None) -> bool:
+        if date is None or st.first is None:
+            return True
+        return st.first - self.window <= date <= st.last + self.window
+
+    def _new_story(self) -> int:
+        key = self.next_key
+        self.next_key += 1
+        self.stories[key] = _Story(key)
+        return key
+
+    def _update(self, st: _Story, vec: dict[str, float], sign: float = 1.0) -> None:
+        """Add (or subtract) a vector to a story's centroid and the inverted index."""
+        c, key, index = st.centroid, st.key, self.index
+        sq = st.sq
+        for t, w in vec.items():
+            old = c.get(t, 0.0)
+            new = old + sign * w
+            sq += new * new - old * old
+            if new > 1e-12:
+                c[t] = new
+                post = index.get(t)
+                if post is None:
+                    index[t] = {key: new}
+                else:
+                    post[key] = new
+            elif old:
+                del c[t]
+                self._unindex(t, key)
+        st.sq = max(sq, 0.0)
+        if len(c) > MAX_CENTROID_TERMS * 1.25:
+            keep = sorted(c.items(), key=lambda kv: -kv[1])[:MAX_CENTROID_TERMS]
+            for t in set(c) - {t for t, _ in keep}:
+                self._unindex(t, key)
+            st.centroid = dict(keep)
+            st.sq = sum(v * v for _, v in keep)
+
+    def _unindex(self, term: str, key: int) -> None:
+        post = self.index.get(term)
+        if post is not None:
+            post.pop(key, None)
+            if not post:
+                del self.index[term]
+
+    def _join(self, key: int, i: int, vec: dict[str, float]) -> None:
+        st = self.stories[key]
+        st.members.append(i)
+        self.story_of[i] = key
+        self._update(st, vec)
+        d = self.dates[i]
+        if d is not None:
+            st.first = d if st.first is None else min(st.first, d)
+            st.last = d if st.last is None else max(st.last, d)
+
+    def _vector_of(self, i: int) -> dict[str, float]:
+        v = self.vectors[i]
+        if v is None:
+            v = self.vector(self.terms[i])
+        return v
+
+    def _merge(self, touched: set[int]) -> set[int]:
+        """Merge touched stories into the stories whose centroids they reach ``merge_threshold`` with."""
+        if not self.merge_threshold or self.merge_threshold >= 1:
+            return touched
+        alive = set(touched)
+        changed = True
+        while changed:
+            changed = False
+            pairs = []
+            for a in sorted(alive):
+                sa = self.stories.get(a)
+                if sa is None:
+                    continue
+                na = math.sqrt(sa.sq or 1.0)
+                for b in self._candidates({t: w / na for t, w in sa.centroid.items()}, skip=a):
+                    sb = self.stories[b]
+                    if sa.first is not None and sb.first is not None:
+                        if sa.first - sb.last > self.window or sb.first - sa.last > self.window:
+                            continue
+                    s = self._cosine(sa.centroid, na, sb)
+                    if s >= self.merge_threshold:
+                        pairs.append((s, min(a, b), max(a, b)))
+            used: set[int] = set()
+            for _s, a, b in sorted(pairs, reverse=True):
+                if a in used or b in used or a not in self.stories or b not in self.stories:
+                    continue
+                used.update((a, b))
+                self._absorb(a, b)
+                alive.discard(b)
+                alive.add(a)
+                changed = True
+        return alive
+
+    def _absorb(self, keep: int, gone: int) -> None:
+        sk, sg = self.stories[keep], self.stories.pop(gone)
+        for t in sg.centroid:
+            self._unindex(t, gone)
+        self._update(sk, sg.centroid)
+        for i in sg.members:
+            self.story_of[i] = keep
+        sk.members.extend(sg.members)
+        for d in (sg.first, sg.last):
+            if d is not None:
+                sk.first = d if sk.first is None else min(sk.first, d)
+                sk.last = d if sk.last is None else max(sk.last, d)
+        self.changes.append((gone, keep, list(sg.members)))
+
+    def _split(self, touched: set[int]) -> None:
+        todo = [(k, False) for k in touched if k in self.stories]
+        while todo:
+            key, force = todo.pop()
+            st = self.stories[key]
+            n = len(st.members)
+            if n < 2 * MIN_PART:
+                continue
+            if not force and st.checked and n < 2 * st.checked:
+                continue
+            st.checked = n
+            members = st.members if n <= MAX_SPLIT_SAMPLE else st.members[-MAX_SPLIT_SAMPLE:]
+            parts = split_test([self.terms[i] for i in members], ratio=self.split_ratio, min_part=MIN_PART)
+            if parts is None:
+                continue
+            a, b = parts
+            if n > len(members):  # only the latest articles of a big story were tested: leave it whole
+                continue
+            # the part holding the story's first article keeps the key
+            if 0 in b:
+                a, b = b, a
+            kept = [members[i] for i in a]
+            moved = [members[i] for i in b]
+            self._rebuild(key, kept)
+            new = self._new_story()
+            self._rebuild(new, moved)
+            self.changes.append((key, new, moved))
+            todo.extend([(key, True), (new, True)])
+
+    def _rebuild(self, key: int, members: list[int]) -> None:
+        st = self.stories[key]
+        for t in st.centroid:
+            self._unindex(t, key)
+        st.members, st.centroid, st.sq, st.first, st.last = [], {}, 0.0, None, None
+        for i in members:
+            self._join(key, i, self._vector_of(i))
+        st.checked = len(members)
+
+    # -- state for a store
+    def load_story(self, key: int, items: Sequence[tuple[dict[str, float], float | None]]) -> list[int]:
+        """Restore a stored story from its articles' ``(terms, date)``; returns their indices."""
+        if key in self.stories:
+            raise ValueError(f"story {key} is loaded already")
+        self.stories[key] = _Story(key)
+        self.next_key = max(self.next_key, key + 1)
+        out = []
+        for terms, date in items:
+            i = len(self.terms)
+            self.terms.append(terms)
+            self.dates.append(date)
+            vec = self.vector(terms)
+            self.vectors.append(vec)
+            self.story_of.append(-1)
+            self._join(key, i, vec)
+            out.append(i)
+        self.stories[key].checked = len(items)
+        return out
+
+    def forget(self, key: int) -> list[int]:
+        """Drop a story from memory (it leaves the time window); returns its article indices."""
+        st = self.stories.pop(key, None)
+        if st is None:
+            return []
+        for t in st.centroid:
+            self._unindex(t, key)
+        for i in st.members:
+            self.terms[i] = {}
+            self.vectors[i] = None
+        return st.members
+
+    def groups(self) -> list[list[int]]:
+        """Article indices grouped by story, in order of first article."""
+        return sorted((sorted(s.members) for s in self.stories.values() if s.members), key=lambda g: g[0])
+
+
+# --- the local split test ------------------------------------------------------------------------
+
+
+def split_test(
+    terms: Sequence[dict[str, float]], *, ratio: float = SPLIT_RATIO, min_part: int = MIN_PART
+) -> tuple[list[int], list[int]] | None:
+    """Whether a story is two events: returns the two parts (indices into ``terms``) or None.
+
+    Local TF-IDF (IDF within the story, words of at least two articles only), average-link
+    bisection, accepted when the mean similarity between the parts is below ``ratio`` times the
+    mean similarity within them and the smaller part has ``min_part`` articles and a fifth of the story.
+    """
+    n = len(terms)
+    if n < 2 * min_part:
+        return None
+    df = Counter(t for doc in terms for t in doc)
+    vocab = {t: j for j, t in enumerate(t for t, c in df.items() if c >= 2)}
+    if not vocab:
+        return None
+    x = np.zeros((n, len(vocab)))
+    for i, doc in enumerate(terms):
+        for t, c in doc.items():
+            j = vocab.get(t)
+            if j is not None:
+                x[i, j] = c
+    x = np.log1p(x) * (np.log((1.0 + n) / (1.0 + np.count_nonzero(x, axis=0))) + 1.0)
+    norms = np.linalg.norm(x, axis=1)
+    norms[norms == 0] = 1.0
+    x /= norms[:, None]
+    sim = x @ x.T
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.clip(1.0 - sim, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    lab = fcluster(linkage(squareform(dist, checks=False), "average"), 2, "maxclust")
+    a = np.flatnonzero(lab == 1)
+    b = np.flatnonzero(lab != 1)
+    if min(len(a), len(b)) < max(min_part, 0.2 * n):
+        return None
+
+    def within(ix: np.ndarray) -> float:
+        m = len(ix)
+        return (sim[np.ix_(ix, ix)].sum() - m) / max(m * (m - 1), 1)
+
+    w = 0.5 * within(a) + 0.5 * within(b)
+    between = sim[np.ix_(a, b)].mean()
+    if w <= 0 or between / w >= ratio:
+        return None
+    return a.tolist(), b.tolist()
+
+
+# --- batch API -----------------------------------------------------------------------------------
+
+
+def _as_articles(items: Iterable[Article | dict[str, Any]]) -> list[Article]:
+    out = []
+    for it in items:
+        out.append(it if isinstance(it, Article) else Article.from_dict(it))
+    return out
+
+
+def cluster_terms(
+    terms: Sequence[dict[str, float]], dates: Sequence[float | None] | None = None, **options: Any
+) -> list[list[int]]:
+    """Batch clustering of pre-computed article terms; returns index groups."""
+    c = StoryClusterer(**options)
+    for t in terms:
+        c.df.update(t.keys())
+    c.n_docs = len(terms)
+    c.add(terms, dates, update_df=False)
+    return c.groups()
+
+
+def cluster_articles(articles: Iterable[Article | dict[str, Any]], **options: Any) -> list[list[str]]:
+    """Group articles into stories (batch mode); returns lists of article ids, one list per story.
+
+    Articles are cleaned first (:func:`storyline.clean.clean_article`) and taken in date order where
+    dated (undated ones keep their input position among them). Options: ``threshold``,
+    ``merge_threshold``, ``split_ratio``, ``window_days``."""
+    from .clean import clean_article
+
+    arts = [clean_article(a) for a in _as_articles(articles)]
+    if not arts:
+        return []
+    dates = [parse_date(a.date) for a in arts]
+    order = _date_order(dates)
+    terms = [article_terms(arts[i].text, arts[i].title) for i in order]
+    groups = cluster_terms(terms, [dates[i] for i in order], **options)
+    return [[arts[order[j]].id for j in sorted(g, key=lambda j: order[j])] for g in groups]
+
+
+def _date_order(dates: Sequence[float | None]) -> list[int]:
+    """Indices sorted by date; undated articles keep their input order relative to each other."""
+    if all(d is None for d in dates) or all(d is not None for d in dates):
+        return sorted(range(len(dates)), key=lambda i: (dates[i] or 0.0, i))
+    # stable: undated ones inherit the last date before them in input order
+    last = -math.inf
+    keys = []
+    for i, d in enumerate(dates):
+        last = d if d is not None else last
+        keys.append((last, i))
+    return sorted(range(len(dates)), key=lambda i: keys[i])

@@ -1,0 +1,398 @@
+"""The corpus store: one SQLite file (WAL mode) with articles, near-duplicate links and stories.
+
+Every ingest batch is written in one transaction, so a killed ingest loses at most the batch in
+flight and never leaves half of one behind. ``ingest_key`` (a hash of id, outlet, URL and content)
+makes ingesting the same input twice a no-op. The schema is versioned (``schema_version``); opening
+an older file runs the migrations in :data:`MIGRATIONS` in order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import StorylineError
+from .model import Article
+
+SCHEMA_VERSION = 2
+
+_V1 = """
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    ingest_key TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    source TEXT, title TEXT, date TEXT, ts REAL, url TEXT, path TEXT,
+    text TEXT NOT NULL, raw TEXT, boilerplate TEXT, meta TEXT,
+    words INTEGER NOT NULL DEFAULT 0,
+    first_seen REAL NOT NULL,
+    story INTEGER
+);
+CREATE INDEX articles_story ON articles(story);
+CREATE INDEX articles_hash ON articles(content_hash);
+CREATE TABLE duplicates (
+    article INTEGER NOT NULL REFERENCES articles(rowid),
+    earlier INTEGER NOT NULL REFERENCES articles(rowid),
+    overlap REAL NOT NULL,
+    exact INTEGER NOT NULL,
+    PRIMARY KEY (article, earlier)
+);
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    articles INTEGER NOT NULL DEFAULT 0,
+    sources INTEGER NOT NULL DEFAULT 0,
+    first_seen REAL, last_seen REAL,
+    first_date REAL, last_date REAL
+);
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# v2: what online clustering and dedup need to resume (signatures, terms, document frequencies)
+_V2 = """
+ALTER TABLE articles ADD COLUMN minhash BLOB;
+ALTER TABLE articles ADD COLUMN shingles INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN terms TEXT;
+ALTER TABLE duplicates ADD COLUMN jaccard REAL;
+CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}  # version -> script taking the schema from version-1
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring a database to :data:`SCHEMA_VERSION`; returns the version it had before."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    old = row[0] if row else 0
+    if old > SCHEMA_VERSION:
+        raise StorylineError(
+            f"database schema version {old} is newer than this storyline ({SCHEMA_VERSION}); upgrade storyline"
+        )
+    for version in range(old + 1, SCHEMA_VERSION + 1):
+        with _tx(conn):
+            for stmt in _statements(MIGRATIONS[version]):
+                conn.execute(stmt)
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+    return old
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@contextmanager
+def _tx(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+@dataclass
+class StoredArticle:
+    """An article row with its store bookkeeping."""
+
+    rowid: int
+    article: Article
+    story: int | None
+    first_seen: float
+    content_hash: str
+
+
+@dataclass
+class NewArticle:
+    """What the ingest writes for one article."""
+
+    article: Article
+    ingest_key: str
+    content_hash: str
+    ts: float | None
+    story: int
+    minhash: bytes | None = None
+    shingles: int = 0
+    terms: dict[str, float] | None = None
+    duplicate_of: int | None = None  # rowid of the earlier article
+    overlap: float = 0.0
+    jaccard: float = 0.0
+    exact: bool = False
+
+
+class Store:
+    """A storyline corpus database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StorylineError(f"{self.path}: no such database (run 'storyline ingest' first)")
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if readonly:
+                self._check_version()
+            else:
+                migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StorylineError(f"{self.path}: not a storyline database ({exc})") from None
+
+    def _check_version(self) -> None:
+        try:
+            row = self.conn.execute("SELECT version FROM schema_version").fetchone()
+        except sqlite3.OperationalError:
+            raise StorylineError(f"{self.path}: not a storyline database") from None
+        if not row or row[0] < SCHEMA_VERSION:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One batch = one transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error)."""
+        with _tx(self.conn):
+            yield self.conn
+
+    # -- state ----------------------------------------------------------------------------------
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+    # -- lookups --------------------------------------------------------------------------------
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which ingest keys are already stored."""
+        out: set[str] = set()
+        for i in range(0, len(keys), 500):
+            part = list(keys[i : i + 500])
+            q = f"SELECT ingest_key FROM articles WHERE ingest_key IN ({','.join('?' * len(part))})"
+            out.update(r[0] for r in self.conn.execute(q, part))
+        return out
+
+    def ids_taken(self, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = list(ids[i : i + 500])
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            out.update(r[0] for r in self.conn.execute(q, part))
+        return out
+
+    def earliest_with_hash(self, hashes: Sequence[str]) -> dict[str, int]:
+        """Rowid of the first stored article with each content hash."""
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i : i + 500])
+            q = (
+                "SELECT content_hash, MIN(rowid) FROM articles "
+                f"WHERE content_hash IN ({','.join('?' * len(part))}) GROUP BY content_hash"
+            )
+            out.update((h, r) for h, r in self.conn.execute(q, part))
+        return out
+
+    def next_rowid(self) -> int:
+        return (self.conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0) + 1
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def document_frequencies(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT term, df FROM terms"))
+
+    def recent_signatures(self, limit: int) -> list[tuple[int, bytes, int, str]]:
+        """``(rowid, minhash, shingles, content_hash)`` of the latest ``limit`` articles, oldest first."""
+        rows = self.conn.execute(
+            "SELECT rowid, minhash, shingles, content_hash FROM articles WHERE minhash IS NOT NULL "
+            "ORDER BY rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return rows[::-1]
+
+    def active_stories(self, since: float | None, limit: int) -> list[int]:
+        """Stories last seen (by article date, else ingest time) at or after ``since``, newest first."""
+        if since is None:
+            q = "SELECT id FROM stories ORDER BY last_seen DESC LIMIT ?"
+            return [r[0] for r in self.conn.execute(q, (limit,))]
+        q = (
+            "SELECT id FROM stories WHERE COALESCE(last_date, ?) >= ? "
+            "ORDER BY COALESCE(last_date, last_seen) DESC LIMIT ?"
+        )
+        return [r[0] for r in self.conn.execute(q, (since, since, limit))]
+
+    def story_members(self, story: int) -> list[tuple[int, float | None, str | None]]:
+        """``(rowid, ts, terms json)`` of a story's articles in rowid order."""
+        return self.conn.execute(
+            "SELECT rowid, ts, terms FROM articles WHERE story = ? ORDER BY rowid", (story,)
+        ).fetchall()
+
+    # -- writes (inside :meth:`transaction`) ----------------------------------------------------
+    def insert_articles(self, rows: Sequence[tuple[int, NewArticle]], now: float) -> None:
+        """Insert ``(rowid, new article)`` pairs and their duplicate links."""
+        data = []
+        links = []
+        for rowid, n in rows:
+            a = n.article
+            data.append(
+                (
+                    rowid, a.id, n.ingest_key, n.content_hash, a.source, a.title, a.date, n.ts, a.url,
+                    a.path, a.text, a.raw if a.raw != a.text else None,
+                    json.dumps(a.boilerplate_removed) if a.boilerplate_removed else None,
+                    json.dumps(a.meta, default=str) if a.meta else None, len(a.text.split()), now,
+                    n.story, n.minhash, n.shingles,
+                    json.dumps(n.terms, separators=(",", ":")) if n.terms is not None else None,
+                )
+            )  # fmt: skip
+            if n.duplicate_of is not None:
+                links.append((rowid, n.duplicate_of, round(n.overlap, 4), int(n.exact), round(n.jaccard, 4)))
+        self.conn.executemany(
+            "INSERT INTO articles (rowid, id, ingest_key, content_hash, source, title, date, ts, url, path, "
+            "text, raw, boilerplate, meta, words, first_seen, story, minhash, shingles, terms) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            data,
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO duplicates (article, earlier, overlap, exact, jaccard) VALUES (?,?,?,?,?)",
+            links,
+        )
+
+    def move_articles(self, rowids: Iterable[int], story: int) -> None:
+        self.conn.executemany("UPDATE articles SET story = ? WHERE rowid = ?", [(story, r) for r in rowids])
+
+    def add_document_frequencies(self, counts: dict[str, int]) -> None:
+        self.conn.executemany(
+            "INSERT INTO terms (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            list(counts.items()),
+        )
+
+    def refresh_stories(self, stories: Iterable[int], now: float) -> None:
+        """Recompute the summary row (title, counts, first/last seen) of some stories; drop empty ones."""
+        for sid in set(stories):
+            row = self.conn.execute(
+                "SELECT COUNT(*), MIN(first_seen), MAX(first_seen), MIN(ts), MAX(ts) FROM articles WHERE story = ?",
+                (sid,),
+            ).fetchone()
+            if not row[0]:
+                self.conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
+                continue
+            sources = self.independent_sources(sid)
+            title = self._story_title(sid)
+            self.conn.execute(
+                "INSERT INTO stories (id, title, articles, sources, first_seen, last_seen, first_date, last_date) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                "articles=excluded.articles, sources=excluded.sources, first_seen=excluded.first_seen, "
+                "last_seen=excluded.last_seen, first_date=excluded.first_date, last_date=excluded.last_date",
+                (sid, title, row[0], sources, row[1], row[2], row[3], row[4]),
+            )
+        del now
+
+    def independent_sources(self, story: int) -> int:
+        """Articles of a story that copy no earlier article of the same story, counted once per outlet."""
+        rows = self.conn.execute(
+            "SELECT a.rowid, COALESCE(a.source, a.id) FROM articles a WHERE a.story = ? AND NOT EXISTS "
+            "(SELECT 1 FROM duplicates d JOIN articles e ON e.rowid = d.earlier "
+            " WHERE d.article = a.rowid AND e.story = a.story)",
+            (story,),
+        ).fetchall()
+        return len({r[1] for r in rows})
+
+    def _story_title(self, story: int) -> str | None:
+        """The title of the story's most central article: the earliest non-copy with a title."""
+        row = self.conn.execute(
+            "SELECT title, text FROM articles a WHERE story = ? ORDER BY "
+            "(SELECT COUNT(*) FROM duplicates d WHERE d.earlier = a.rowid) DESC, COALESCE(ts, first_seen), rowid "
+            "LIMIT 1",
+            (story,),
+        ).fetchone()
+        if not row:
+            return None
+        title, text = row
+        if title:
+            return title
+        words = text.split()
+        return " ".join(words[:14]) + (" ..." if len(words) > 14 else "")
+
+    # -- browsing -------------------------------------------------------------------------------
+    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stories, most recently seen first."""
+        q = (
+            "SELECT id, title, articles, sources, first_seen, last_seen, first_date, last_date FROM stories "
+            "ORDER BY COALESCE(last_date, last_seen) DESC, id DESC"
+        )
+        if limit:
+            q += f" LIMIT {int(limit)}"
+        out = []
+        for sid, title, n, src, fs, ls, fd, ld in self.conn.execute(q):
+            out.append(
+                {
+                    "id": sid,
+                    "title": title,
+                    "articles": n,
+                    "independent_sources": src,
+                    "first_seen": _iso(fd if fd is not None else fs),
+                    "last_seen": _iso(ld if ld is not None else ls),
+                }
+            )
+        return out
+
+    def story_articles(self, story: int) -> list[StoredArticle]:
+        rows = self.conn.execute(
+            "SELECT rowid, id, text, source, title, date, url, path, raw, boilerplate, meta, story, first_seen, "
+            "content_hash FROM articles WHERE story = ? ORDER BY COALESCE(ts, first_seen), rowid",
+            (story,),
+        ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def duplicate_links(self) -> list[tuple[str, str, float, bool]]:
+        """``(article id, earlier article id, overlap, exact)`` for every near or exact copy."""
+        return self.conn.execute(
+            "SELECT a.id, e.id, d.overlap, d.exact FROM duplicates d JOIN articles a ON a.rowid = d.article "
+            "JOIN articles e ON e.rowid = d.earlier ORDER BY d.article"
+        ).fetchall()
+
+    def all_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+
+def _stored(r: Sequence[Any]) -> StoredArticle:
+    rowid, ident, text, source, title, date, url, path, raw, boiler, meta, story, first_seen, chash = r
+    art = Article(
+        id=ident,
+        text=text,
+        source=source,
+        title=title,
+        date=date,
+        url=url,
+        path=path,
+        raw=raw if raw is not None else text,
+        boilerplate_removed=json.loads(boiler) if boiler else [],
+        meta=json.loads(meta) if meta else {},
+    )
+    return StoredArticle(rowid, art, story, first_seen, chash)
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))

@@ -1,0 +1,116 @@
+import json
+import sqlite3
+
+import pytest
+from corpus_fixtures import make_corpus
+
+from storyline.corpus import ingest
+from storyline.errors import StorylineError
+from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store, migrate
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def test_new_store_is_wal_and_current(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_migration_from_version_1_keeps_rows(tmp_path):
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.executescript(MIGRATIONS[1])
+    conn.execute("INSERT INTO schema_version VALUES (1)")
+    conn.execute(
+        "INSERT INTO articles (id, ingest_key, content_hash, text, first_seen, story) VALUES ('a','k','h','t',0,1)"
+    )
+    conn.commit()
+    conn.close()
+    with Store(db) as s:
+        assert s.conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+        assert s.all_ids() == ["a"]
+        cols = {r[1] for r in s.conn.execute("PRAGMA table_info(articles)")}
+        assert {"minhash", "shingles", "terms"} <= cols
+        assert migrate(s.conn) == SCHEMA_VERSION  # a second run does nothing
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = tmp_path / "new.db"
+    with Store(db) as s:
+        s.conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StorylineError, match="newer"):
+        Store(db)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "x.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StorylineError, match="not a storyline database"):
+        Store(bad)
+    with pytest.raises(StorylineError, match="no such database"):
+        Store(tmp_path / "missing.db", readonly=True)
+
+
+def test_transaction_rolls_back_whole_batch(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        with pytest.raises(RuntimeError):
+            with s.transaction():
+                s.set_state("x", 1)
+                raise RuntimeError("boom")
+        assert s.get_state("x") is None
+
+
+def test_idempotent_ingest_and_story_rows(tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", make_corpus(4))
+    with Store(tmp_path / "c.db") as s:
+        first = ingest([src], s, progress=False, batch_size=7)
+        assert first.added == 20 and first.already_stored == 0 and not first.errors
+        n_stories = len(s.stories())
+        second = ingest([src], s, progress=False)
+        assert second.added == 0 and second.already_stored == 20
+        assert s.count() == 20 and len(s.stories()) == n_stories
+        total = sum(r["articles"] for r in s.stories())
+        assert total == 20
+        assert 5 <= n_stories <= 7  # five made-up events
+
+
+def test_exact_copy_from_another_outlet_is_linked_not_counted_twice(tmp_path):
+    rows = make_corpus(2)
+    copy = dict(rows[0], id="copy", source="Copycat Daily")
+    src = write_jsonl(tmp_path / "a.jsonl", rows + [copy])
+    with Store(tmp_path / "c.db") as s:
+        summ = ingest([src], s, progress=False)
+        assert summ.exact_duplicates == 1
+        links = s.duplicate_links()
+        assert ("copy", rows[0]["id"], 1.0, 1) in links
+        sid = s.conn.execute("SELECT story FROM articles WHERE id = 'copy'").fetchone()[0]
+        orig = s.conn.execute("SELECT story FROM articles WHERE id = ?", (rows[0]["id"],)).fetchone()[0]
+        assert sid == orig
+        story = next(r for r in s.stories() if r["id"] == sid)
+        assert story["independent_sources"] == story["articles"] - 1
+
+
+def test_same_id_new_content_gets_new_id(tmp_path):
+    a = {"id": "same", "text": "The Riverton road was closed by the flood on Tuesday night."}
+    b = {"id": "same", "text": "A wildfire near Cedar Hills forced 900 residents to leave."}
+    with Store(tmp_path / "c.db") as s:
+        ingest([write_jsonl(tmp_path / "a.jsonl", [a])], s, progress=False)
+        ingest([write_jsonl(tmp_path / "b.jsonl", [b])], s, progress=False)
+        assert sorted(s.all_ids()) == ["same", "same-2"]
+
+
+def test_resume_continues_stories_across_runs(tmp_path):
+    rows = make_corpus(6)
+    with Store(tmp_path / "c.db") as s:
+        ingest([write_jsonl(tmp_path / "a.jsonl", rows[:15])], s, progress=False)
+        before = {r["id"] for r in s.stories()}
+        ingest([write_jsonl(tmp_path / "b.jsonl", rows[15:])], s, progress=False)
+        after = s.stories()
+        # later articles join the stories made in the first run
+        assert {r["id"] for r in after} <= before | set(range(max(before) + 1, max(before) + 3))
+        assert sum(r["articles"] for r in after) == 30
