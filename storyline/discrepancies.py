@@ -26,6 +26,23 @@ from .facts import (
 from .model import Article, Claim, Discrepancy, Quote, Variant
 from .segment import STOPWORDS, stem, tokens
 
+_DANGLING_WORDS = {
+    "or",
+    "and",
+    "in",
+    "of",
+    "to",
+    "the",
+    "a",
+    "an",
+    "by",
+    "for",
+    "on",
+    "at",
+    "with",
+    "from",
+    "as",
+}
 MIN_QUOTE_WORDS = 4  # shorter quoted spans are scare quotes ("toughest"), not quotations
 
 
@@ -52,7 +69,9 @@ def _about(sentence: str, q: Quantity) -> str:
     """What a quantity counts: its unit words and the few words after it ('people were injured')."""
     fig = _figure(q.text)
     head = q.text[len(fig) :].strip(" ,.;:") if q.text.startswith(fig) else q.unit or ""
-    tail = re.split(r"[,.;:()\"]", sentence[q.end :], maxsplit=1)[0].split()[:4]
+    tail = re.split(r"[,.;:()\"]", sentence[q.end :], maxsplit=1)[0].split()[:6]
+    while tail and tail[-1].lower() in _DANGLING_WORDS:
+        tail.pop()
     return " ".join([head, *tail]).strip() or q.text
 
 

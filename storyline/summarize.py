@@ -44,6 +44,7 @@ BIAS = 0.255
 SUPPORT_BONUS = 0.3  # x share of independent sources carrying the claim (the brief's purpose: agreement)
 SINGLE_PENALTY = 0.3  # a claim only one independent source makes, when others exist
 REDUNDANCY = 0.5  # skip a sentence this similar (word Dice) to one already chosen
+REDUNDANT_CLAIM = 0.35  # ... or this similar (sentence model) to one already chosen: a paraphrase
 MIN_WORDS, MAX_WORDS = 6, 60  # candidate sentence length bounds (words)
 FILL, OVERSHOOT = 0.9, 1.5  # stop once this share of the budget is used; never pass OVERSHOOT x budget
 
@@ -144,7 +145,12 @@ def summarize(
         n = len(claims[k].text.split())
         if not MIN_WORDS <= n <= MAX_WORDS and len(claims) > 3:
             continue
-        if any(_dice(bags[k], bags[c]) >= REDUNDANCY for c in chosen):
+        rep = claims[k].representative
+        if any(
+            _dice(bags[k], bags[c]) >= REDUNDANCY
+            or alignment.score(rep, claims[c].representative) >= REDUNDANT_CLAIM
+            for c in chosen
+        ):
             continue
         if chosen and total + n > words * OVERSHOOT:
             continue
