@@ -40,13 +40,21 @@ from storyline.model import Article  # noqa: E402
 DEFAULT = ROOT / "bench" / "out" / "corpus.jsonl"
 
 
+MIN_WORDS = 0  # --min-words: only articles at least this long
+
+
 def stream(path: Path, n: int, batch: int = 1000) -> Iterator[list[Article]]:
     out: list[Article] = []
+    i = 0
     with open(path) as fh:
-        for i, line in enumerate(fh):
+        for line in fh:
             if i >= n:
                 break
-            out.append(Article.from_dict(json.loads(line)))
+            row = json.loads(line)
+            if MIN_WORDS and len(row["text"].split()) < MIN_WORDS:
+                continue
+            i += 1
+            out.append(Article.from_dict(row))
             if len(out) == batch:
                 yield out
                 out = []
@@ -151,6 +159,27 @@ def run_store(path: Path, n: int) -> dict:
             "summary": summ.line()}  # fmt: skip
 
 
+def dup_quality(path: Path, n: int) -> dict:
+    """How many perturbed variants are marked as copies, and how many marks point to the same original."""
+    rows = [json.loads(line) for _, line in zip(range(n), open(path), strict=False)]
+
+    def origin(i: int) -> str:  # "o<i>-<dev id>" and "v<i>-<base id>" lead back to the dev id
+        x = rows[i]["id"]
+        while x[:1] in ("o", "v") and "-" in x and x.split("-", 1)[0][1:].isdigit():
+            x = x.split("-", 1)[1]
+        return x
+
+    arts = [clean_article(Article.from_dict(r)) for r in rows]
+    matches, _, _ = Deduplicator(max_items=50_000).add_batch(list(range(len(arts))), [a.text for a in arts])
+    variants = [i for i, r in enumerate(rows) if r["id"].startswith("v")]
+    marked = [i for i in variants if matches[i] is not None]
+    all_marks = [i for i, m in enumerate(matches) if m is not None]
+    same = [i for i in all_marks if origin(matches[i].earlier) == origin(i)]
+    return {"articles": len(rows), "variants": len(variants), "variants_marked": len(marked),
+            "marks": len(all_marks), "marks_same_original": len(same),
+            "recall": len(marked) / max(len(variants), 1), "precision": len(same) / max(len(all_marks), 1)}  # fmt: skip
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's over exec)."""
     try:
@@ -177,15 +206,25 @@ def main() -> None:
     ap.add_argument("--datasketch", type=int, default=20_000, help="articles for the datasketch side")
     ap.add_argument("--store", type=int, default=20_000, help="articles for the SQLite ingest (0: skip)")
     ap.add_argument("--memory", default="", help="comma-separated prefix sizes for the peak-memory runs")
+    ap.add_argument("--min-words", type=int, default=0, help="use only articles at least this long")
+    ap.add_argument(
+        "--dup-quality", type=int, default=0, help="only measure near-duplicate marking on N articles"
+    )
     ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    global MIN_WORDS
+    MIN_WORDS = a.min_words
     if not a.corpus.exists():
         raise SystemExit(f"{a.corpus} not found: run bench/make_corpus.py first")
     if a.child:
         print(json.dumps(memory_child(a.corpus, a.child)))
         return
+    if a.dup_quality:
+        print(json.dumps(dup_quality(a.corpus, a.dup_quality), indent=2))
+        return
     m = min(a.datasketch, a.n)
-    res: dict = {"corpus": str(a.corpus), "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    res: dict = {"corpus": str(a.corpus), "min_words": a.min_words, "python": sys.version.split()[0],
+                 "cpus": os.cpu_count()}  # fmt: skip
     ds = run_datasketch(stream(a.corpus, m))
     mine_dd = run_ours(stream(a.corpus, m), dedup_only=True)
     res["datasketch"] = ds
@@ -200,7 +239,8 @@ def main() -> None:
         res["memory"] = {}
         for size in [int(x) for x in a.memory.split(",")]:
             out = subprocess.run(
-                [sys.executable, __file__, "--corpus", str(a.corpus), "--child", str(size)],
+                [sys.executable, __file__, "--corpus", str(a.corpus), "--child", str(size),
+                 "--min-words", str(a.min_words)],
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
             res["memory"][size] = json.loads(out.stdout.strip().splitlines()[-1])

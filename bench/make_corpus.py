@@ -36,14 +36,15 @@ SWAPS = {"said": "stated", "told": "informed", "killed": "left dead", "people": 
 _SENT = re.compile(r"(?<=[.!?])\s+")
 
 
-def load_originals(limit_neus: int = 3000) -> list[dict]:
+def load_originals(limit_neus: int = 3000, long_only: bool = False) -> list[dict]:
     rows: list[dict] = []
-    for name in ("ecbplus_articles.jsonl", "basil_articles.jsonl", "uci_headlines.jsonl"):
+    names = ("ecbplus_articles.jsonl", "basil_articles.jsonl")
+    for name in names if long_only else (*names, "uci_headlines.jsonl"):
         p = DEV / name
         if p.exists():
             rows += [json.loads(line) for line in p.open()]
     p = DEV / "neus_train.jsonl"
-    if p.exists():
+    if p.exists() and not long_only:
         for line in list(p.open())[:limit_neus]:
             for a in json.loads(line).get("articles", []):
                 if isinstance(a, dict) and isinstance(a.get("text"), str):
@@ -94,10 +95,10 @@ def perturb(text: str, rnd: random.Random) -> str:
     return text
 
 
-def build(n: int, seed: int = 0, share_new: float = 0.15) -> list[dict]:
+def build(n: int, seed: int = 0, share_new: float = 0.15, long_only: bool = False) -> list[dict]:
     """``n`` articles: about ``share_new`` of them originals (recycled with new ids once used up)."""
     rnd = random.Random(seed)
-    originals = load_originals()
+    originals = load_originals(long_only=long_only)
     if not originals:
         raise SystemExit(f"no dev data under {DEV}")
     rnd.shuffle(originals)
@@ -132,8 +133,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=str(Path(__file__).parent / "out" / "corpus.jsonl"))
+    ap.add_argument("--long", action="store_true", help="full articles only (ECB+ and BASIL originals)")
     a = ap.parse_args()
-    rows = build(a.n, a.seed)
+    rows = build(a.n, a.seed, long_only=a.long)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     with open(a.out, "w") as fh:
         for r in rows:

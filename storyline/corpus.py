@@ -29,7 +29,7 @@ from .store import NewArticle, Store
 
 BATCH = 500
 MAX_ACTIVE_STORIES = 20_000
-DEDUP_MEMORY = 200_000  # articles whose signatures stay in memory for near-duplicate search
+DEDUP_MEMORY = 50_000  # articles whose signatures stay in memory for near-duplicate search (~4 KB each)
 FILE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson"}
 
 

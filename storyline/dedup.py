@@ -266,7 +266,7 @@ class LSHIndex:
         if slot < len(self.key_at):
             evicted = self.key_at[slot]
             if evicted is not None:
-                self._unlink(evicted, self._bkeys[slot])
+                self._unlink(evicted, slot, self._bkeys[slot])
             self.key_at[slot], self._bkeys[slot] = key, bk
         else:
             if slot >= len(self.mat):
@@ -279,29 +279,35 @@ class LSHIndex:
         self.sizes[slot] = size
         self.slot_of[key] = slot
         for t, k in zip(self.tables, bk, strict=True):
-            t.setdefault(k, []).append(key)
+            t.setdefault(k, []).append(slot)
         return evicted
 
-    def _unlink(self, key: int, bk: list[int]) -> None:
-        self.slot_of.pop(key, None)
+    def _unlink(self, key: int, slot: int, bk: list[int]) -> None:
+        if self.slot_of.get(key) == slot:
+            del self.slot_of[key]
         for t, k in zip(self.tables, bk, strict=True):
             lst = t.get(k)
             if lst:
                 try:
-                    lst.remove(key)
+                    lst.remove(slot)
                 except ValueError:
                     pass
                 if not lst:
                     del t[k]
 
-    def candidates(self, sig: np.ndarray, bkeys: np.ndarray | None = None) -> set[int]:
-        bk = self.band_keys(sig[None, :])[0] if bkeys is None else bkeys
+    def candidate_slots(self, bkeys: np.ndarray) -> np.ndarray:
+        """Slots of the items sharing at least one band with ``bkeys``, ascending."""
         out: set[int] = set()
-        for t, k in zip(self.tables, bk.tolist(), strict=True):
+        for t, k in zip(self.tables, bkeys.tolist(), strict=True):
             hit = t.get(k)
             if hit:
                 out.update(hit)
-        return out
+        return np.fromiter(out, dtype=np.int64, count=len(out))
+
+    def candidates(self, sig: np.ndarray, bkeys: np.ndarray | None = None) -> set[int]:
+        """Keys of the items sharing at least one band with ``sig``."""
+        bk = self.band_keys(sig[None, :])[0] if bkeys is None else bkeys
+        return {self.key_at[s] for s in self.candidate_slots(bk).tolist()}
 
     def signature(self, key: int) -> np.ndarray:
         return self.mat[self.slot_of[key]]
@@ -381,12 +387,12 @@ class Deduplicator:
     def _near(self, sig: np.ndarray, size: int, bkeys: np.ndarray) -> Match | None:
         if size == 0:
             return None
-        cands = self.lsh.candidates(sig, bkeys)
-        if not cands:
+        slots = self.lsh.candidate_slots(bkeys)
+        if not len(slots):
             return None
-        keys = np.fromiter(cands, dtype=np.int64, count=len(cands))
-        keys.sort()
-        slots = np.fromiter((self.lsh.slot_of[int(c)] for c in keys), dtype=np.int64, count=len(keys))
+        keys = np.fromiter((self.lsh.key_at[s] for s in slots.tolist()), dtype=np.int64, count=len(slots))
+        order = np.argsort(keys, kind="stable")
+        keys, slots = keys[order], slots[order]
         js = (self.lsh.mat[slots] == sig[None, :]).mean(axis=1)
         other = self.lsh.sizes[slots]
         inter = js * (size + other) / (1.0 + js)

@@ -175,7 +175,7 @@ class StoryClusterer:
         self.stories: dict[int, _Story] = {}
         self.index: dict[str, dict[int, float]] = {}  # term -> story -> centroid weight
         self.terms: list[dict[str, float]] = []  # weighted terms of each article seen
-        self.vectors: list[dict[str, float] | None] = []
+        self.vectors: list[dict[str, float] | None] = []  # None: recomputed from terms when needed
         self.dates: list[float | None] = []
         self.story_of: list[int] = []
         self.next_key = next_key
@@ -223,7 +223,7 @@ class StoryClusterer:
                 if key is None:
                     key = self._new_story()
                 touched.add(key)
-            self.vectors.append(vec)
+            self.vectors.append(None)  # memory: an article's vector is only needed again after a split
             self.story_of.append(-1)
             self._join(key, i, vec)
         touched = self._merge(touched)
@@ -315,6 +315,8 @@ class StoryClusterer:
     def _join(self, key: int, i: int, vec: dict[str, float]) -> None:
         st = self.stories[key]
         st.members.append(i)
+        if len(st.members) > MAX_SPLIT_SAMPLE:  # a big story is never split: its old articles' terms can go
+            self.terms[st.members[-MAX_SPLIT_SAMPLE - 1]] = {}
         self.story_of[i] = key
         self._update(st, vec)
         d = self.dates[i]
@@ -426,7 +428,7 @@ class StoryClusterer:
             self.terms.append(terms)
             self.dates.append(date)
             vec = self.vector(terms)
-            self.vectors.append(vec)
+            self.vectors.append(None)  # memory: an article's vector is only needed again after a split
             self.story_of.append(-1)
             self._join(key, i, vec)
             out.append(i)
