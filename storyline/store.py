@@ -147,6 +147,7 @@ class Store:
                 migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StorylineError(f"{self.path}: not a storyline database ({exc})") from None
+        self._fold_registered = False
 
     def _check_version(self) -> None:
         try:
@@ -334,32 +335,74 @@ class Store:
         return " ".join(words[:14]) + (" ..." if len(words) > 14 else "")
 
     # -- browsing -------------------------------------------------------------------------------
-    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Stories, most recently seen first."""
-        q = (
-            "SELECT id, title, articles, sources, first_seen, last_seen, first_date, last_date FROM stories "
-            "ORDER BY COALESCE(last_date, last_seen) DESC, id DESC"
-        )
-        if limit:
-            q += f" LIMIT {int(limit)}"
-        out = []
-        for sid, title, n, src, fs, ls, fd, ld in self.conn.execute(q):
-            out.append(
-                {
-                    "id": sid,
-                    "title": title,
-                    "articles": n,
-                    "independent_sources": src,
-                    "first_seen": _iso(fd if fd is not None else fs),
-                    "last_seen": _iso(ld if ld is not None else ls),
-                }
+    def stories(
+        self, limit: int | None = None, *, q: str | None = None, sort: str = "recent", offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Stories whose title holds every word of ``q`` (case-insensitive), sorted, one page.
+
+        ``sort`` is one of :data:`STORY_SORTS`: ``recent`` (last seen, newest first), ``size``
+        (articles, then independent sources) or ``sources`` (independent sources, then articles);
+        ties keep the ``recent`` order. ``limit`` None or 0 means all.
+        """
+        if sort not in _SORT_SQL:
+            raise StorylineError(f"unknown story sort {sort!r} (one of {', '.join(STORY_SORTS)})")
+        where, args = self._title_filter(q)
+        sql = f"SELECT {_STORY_COLS} FROM stories{where} ORDER BY {_SORT_SQL[sort]}"
+        if limit or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit) if limit else -1, max(int(offset), 0)]
+        return [_story_row(r) for r in self.conn.execute(sql, args)]
+
+    def count_stories(self, q: str | None = None) -> int:
+        """How many stories :meth:`stories` lists for ``q`` without a limit."""
+        where, args = self._title_filter(q)
+        return self.conn.execute(f"SELECT COUNT(*) FROM stories{where}", args).fetchone()[0]
+
+    def _title_filter(self, q: str | None) -> tuple[str, list[Any]]:
+        """SQL ``WHERE`` clause: the title contains every word of ``q``, case-insensitively."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for word in (q or "").lower().split():
+            if word.isascii():  # LIKE folds ASCII case only
+                clauses.append("title LIKE ? ESCAPE '\\'")
+                args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            else:
+                if not self._fold_registered:
+                    self.conn.create_function("storyline_lower", 1, _lower, deterministic=True)
+                    self._fold_registered = True
+                clauses.append("instr(storyline_lower(title), ?) > 0")
+                args.append(word)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story row (as :meth:`stories` gives it), or None."""
+        row = self.conn.execute(f"SELECT {_STORY_COLS} FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story_row(row) if row else None
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One stored article by id, or None."""
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def links(self, article_id: str) -> list[tuple[str, str, float, bool]]:
+        """``(article id, earlier article id, overlap, exact)`` for the copy links of one article, both ways:
+        those where it copies an earlier article and those where a later article copies it."""
+        return [
+            (a, e, o, bool(x))
+            for a, e, o, x in self.conn.execute(
+                "SELECT a.id, e.id, d.overlap, d.exact FROM duplicates d JOIN articles a ON a.rowid = d.article "
+                "JOIN articles e ON e.rowid = d.earlier, (SELECT rowid AS r FROM articles WHERE id = ?) x "
+                "WHERE d.article = x.r OR d.earlier = x.r ORDER BY d.article, d.earlier",
+                (article_id,),
             )
-        return out
+        ]
 
     def story_articles(self, story: int) -> list[StoredArticle]:
+        """A story's articles, oldest first."""
         rows = self.conn.execute(
-            "SELECT rowid, id, text, source, title, date, url, path, raw, boilerplate, meta, story, first_seen, "
-            "content_hash FROM articles WHERE story = ? ORDER BY COALESCE(ts, first_seen), rowid",
+            f"SELECT {_ARTICLE_COLS} FROM articles WHERE story = ? ORDER BY COALESCE(ts, first_seen), rowid",
             (story,),
         ).fetchall()
         return [_stored(r) for r in rows]
@@ -373,6 +416,35 @@ class Store:
 
     def all_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+
+_ARTICLE_COLS = (
+    "rowid, id, text, source, title, date, url, path, raw, boilerplate, meta, story, first_seen, content_hash"
+)
+_STORY_COLS = "id, title, articles, sources, first_seen, last_seen, first_date, last_date"
+_RECENT = "COALESCE(last_date, last_seen) DESC, id DESC"
+_SORT_SQL = {
+    "recent": _RECENT,
+    "size": f"articles DESC, sources DESC, {_RECENT}",
+    "sources": f"sources DESC, articles DESC, {_RECENT}",
+}
+STORY_SORTS = tuple(_SORT_SQL)
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
+
+
+def _story_row(r: Sequence[Any]) -> dict[str, Any]:
+    sid, title, n, src, fs, ls, fd, ld = r
+    return {
+        "id": sid,
+        "title": title,
+        "articles": n,
+        "independent_sources": src,
+        "first_seen": _iso(fd if fd is not None else fs),
+        "last_seen": _iso(ld if ld is not None else ls),
+    }
 
 
 def _stored(r: Sequence[Any]) -> StoredArticle:

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import jinja2
@@ -503,3 +504,66 @@ def test_render_partial_briefs(fmt):
         assert out.endswith("\n") or out.rstrip().endswith("</html>")
     page = render_html({"claims": [{"id": "c1", "sources": ["ghost"]}]})
     assert 'id="src-1"' in page and "not listed among its sources" in page
+
+
+def _graph_geometry(page: str) -> tuple[float, float, list, list, list]:
+    svg = page[page.index('<svg class="graph"') : page.index("</svg>")]
+    x0, y0, w, h = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    assert (x0, y0) == (0, 0)
+    circles = [
+        tuple(map(float, m)) for m in re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)"', svg)
+    ]
+    labels = [(float(x), float(y), unescape(t)) for x, y, t in re.findall(r'<text class="nlabel" x="([-\d.]+)" y="([-\d.]+)">([^<]*)<', svg)]  # fmt: skip
+    curves = [tuple(map(float, m)) for m in re.findall(r'd="M([-\d.]+),([-\d.]+) Q([-\d.]+),([-\d.]+) ([-\d.]+),([-\d.]+)"', svg)]  # fmt: skip
+    return w, h, circles, labels, curves
+
+
+def _span(p0: float, p1: float, p2: float) -> tuple[float, float]:
+    ts = [i / 100 for i in range(101)]
+    vals = [(1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t * t * p2 for t in ts]
+    return min(vals), max(vals)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [
+            "bay-post",
+            "calloway-wire",
+            "Coastline News",
+            "harbor-daily",
+            "the-morning-sentinel",
+            "Gull Island Gazette",
+            "Calloway Public Radio",
+            "Eastmoor Courier",
+        ],
+        ["WWWWWWWWWWWWWWWWWWWWWW"] * 7,
+    ],
+)
+def test_html_graph_labels_and_curves_stay_inside_the_canvas(names):
+    ids = [f"s{i}" for i in range(len(names))]
+    sources = [
+        {"id": i, "name": n, "title": "t", "words": 10, "derived_from": []}
+        for i, n in zip(ids, names, strict=True)
+    ]
+    # edges from both ends of the top row, the far right one long and bending sideways
+    sources[0]["derived_from"] = [{"source": ids[4], "overlap": 0.5}]
+    sources[3]["derived_from"] = [{"source": ids[-1], "overlap": 0.3}, {"source": ids[1], "overlap": 0.9}]
+    page = render_html({"schema": "storyline.brief/1", "story": {"title": "Graph"}, "sources": sources})
+    w, h, circles, labels, curves = _graph_geometry(page)
+    assert len(circles) == len(labels) == len(names) and len(curves) == 3
+    for cx, cy, r in circles:
+        assert r <= cx <= w - r and r <= cy <= h - r
+    for x, y, label in labels:
+        # at least 6 px a character at 12 px: below any sans-serif font's width for these names
+        right = x + 6 * len(label)
+        assert right <= w and 8 <= y <= h - 8
+        # and clear of the next article in the same row
+        assert all(right <= cx - r for cx, cy, r in circles if cy == y and cx > x)
+    for sx, sy, cx, cy, ex, ey in curves:
+        (lo_x, hi_x), (lo_y, hi_y) = _span(sx, cx, ex), _span(sy, cy, ey)
+        assert 0 <= lo_x and hi_x <= w and 0 <= lo_y and hi_y <= h
+    # long names are cut with an ellipsis; the full name stays in the node's tooltip
+    long = max(names, key=len)
+    assert any(label.endswith("…") for _, _, label in labels)
+    assert f"{long} — t</title>" in page

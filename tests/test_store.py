@@ -114,3 +114,104 @@ def test_resume_continues_stories_across_runs(tmp_path):
         # later articles join the stories made in the first run
         assert {r["id"] for r in after} <= before | set(range(max(before) + 1, max(before) + 3))
         assert sum(r["articles"] for r in after) == 30
+
+
+# ---------------------------------------------------------------- read API used by the web service
+def story_rows(s, rows):
+    """Write made-up story summary rows ``(id, title, articles, sources, last_date)`` directly."""
+    with s.transaction():
+        s.conn.executemany(
+            "INSERT INTO stories (id, title, articles, sources, first_seen, last_seen, first_date, last_date) "
+            "VALUES (?,?,?,?,0,0,?,?)",
+            [(i, t, n, src, d, d) for i, t, n, src, d in rows],
+        )
+
+
+STORY_ROWS = [
+    (1, "Flood closes Riverton road", 4, 3, 100.0),
+    (2, "Wildfire near Cedar Hills", 9, 2, 300.0),
+    (3, "Riverton flood: power cut", 4, 4, 200.0),
+    (4, "Mayor wins 54% of the vote", 2, 2, 400.0),
+    (5, "Émeute à Darra après le séisme", 7, 2, 250.0),
+    (6, None, 1, 1, 50.0),
+    (7, "Darra_quake update", 4, 3, 200.0),
+]
+
+
+def test_stories_default_is_recent_first_and_positional_limit_still_works(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        story_rows(s, STORY_ROWS)
+        ids = [r["id"] for r in s.stories()]
+        # newest last_date first, ties by id descending
+        assert ids == [4, 2, 5, 7, 3, 1, 6]
+        assert [r["id"] for r in s.stories(3)] == ids[:3]
+        assert s.stories(0) == s.stories(None) == s.stories()
+        assert s.stories()[0] == {
+            "id": 4,
+            "title": "Mayor wins 54% of the vote",
+            "articles": 2,
+            "independent_sources": 2,
+            "first_seen": "1970-01-01T00:06:40Z",
+            "last_seen": "1970-01-01T00:06:40Z",
+        }
+
+
+def test_stories_sort_search_and_paging_in_sql(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        story_rows(s, STORY_ROWS)
+        recent = s.stories()
+        for sort, key in (
+            ("size", lambda r: (-r["articles"], -r["independent_sources"])),
+            ("sources", lambda r: (-r["independent_sources"], -r["articles"])),
+        ):
+            assert s.stories(sort=sort) == sorted(recent, key=key)  # stable: ties keep the recent order
+            pages = [s.stories(2, sort=sort, offset=o) for o in range(0, 8, 2)]
+            assert sum(pages, []) == s.stories(sort=sort)
+        assert s.stories(offset=5) == recent[5:]
+        assert s.stories(2, offset=100) == []
+        with pytest.raises(StorylineError, match="sort"):
+            s.stories(sort="alphabetical")
+
+        def ids(q):
+            got = [r["id"] for r in s.stories(q=q)]
+            assert s.count_stories(q) == len(got)
+            return sorted(got)
+
+        assert ids("riverton") == [1, 3]
+        assert ids("RIVERTON  Power") == [3]  # every word, any case
+        assert ids("riverton wildfire") == []
+        assert ids("") == ids(None) == [1, 2, 3, 4, 5, 6, 7]
+        assert ids("%") == [4]  # LIKE wildcards are matched literally
+        assert ids("_") == [7]
+        assert ids("a_q") == [7]
+        assert ids("émeute") == ids("ÉMEUTE") == [5]  # case folding beyond ASCII
+        assert ids("séisme darra") == [5]
+
+
+def test_story_article_and_links(tmp_path):
+    rows = make_corpus(2)
+    copy = dict(rows[0], id="copy", source="Copycat Daily")
+    src = write_jsonl(tmp_path / "a.jsonl", rows + [copy])
+    with Store(tmp_path / "c.db") as s:
+        ingest([src], s, progress=False)
+        got = s.article("copy")
+        assert got is not None and got.article.id == "copy" and got.article.source == "Copycat Daily"
+        assert got.article.text == copy["text"] and got.story is not None
+        assert s.article("no-such-id") is None
+
+        story = s.story(got.story)
+        assert story == next(r for r in s.stories() if r["id"] == got.story)
+        assert got.rowid in [m.rowid for m in s.story_articles(got.story)]
+        assert s.story(10**9) is None
+
+        orig = rows[0]["id"]
+        assert ("copy", orig, 1.0, True) in s.links("copy")
+        assert ("copy", orig, 1.0, True) in s.links(orig)  # both directions
+        assert all("copy" in (a, e) for a, e, _, _ in s.links("copy"))
+        assert all(orig in (a, e) for a, e, _, _ in s.links(orig))
+        linked = {a for a, e, _, _ in s.duplicate_links()} | {e for a, e, _, _ in s.duplicate_links()}
+        lone = next(i for i in s.all_ids() if i not in linked)
+        assert s.links(lone) == [] and s.links("no-such-id") == []
+        assert sorted(s.links("copy")) == sorted(
+            (a, e, o, bool(x)) for a, e, o, x in s.duplicate_links() if "copy" in (a, e)
+        )

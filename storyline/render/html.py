@@ -283,18 +283,10 @@ def provenance_graph(key: list[dict], number: dict[str, int], per_row: int = 5) 
     for y_i, row in enumerate(rows):
         pos.update(_place_row(row, parents, pos, width, gap_x, top + y_i * gap_y))
     height = top + max(len(rows) - 1, 0) * gap_y + 40
-    nodes = [
-        {
-            "n": s["n"],
-            "x": round(pos[i][0], 1),
-            "y": round(pos[i][1], 1),
-            "label": _clip(s["name"], 16),
-            "full": s["name"] + (f" — {text(s.get('title'))}" if text(s.get("title")) else ""),
-            "fill": colour[find(i)],
-        }
-        for i, s in enumerate(key)
-    ]
-    out_edges = []
+    # a label fits between its circle and the next one in the row; longer names are cut with an
+    # ellipsis (the node's <title> holds the full name)
+    labels = [_clip_width(s["name"], gap_x - 2 * r - 10, 12) for s in key]
+    curves = []  # (parent, child, overlap label, start, control, end, label point)
     for p, c, label in edges:
         (x1, y1), (x2, y2) = pos[p], pos[c]
         dx, dy = x2 - x1, y2 - y1
@@ -307,11 +299,41 @@ def provenance_graph(key: list[dict], number: dict[str, int], per_row: int = 5) 
         sx, sy = _towards(x1, y1, cx, cy, r + 2)
         ex, ey = _towards(x2, y2, cx, cy, r + 6)
         lx, ly = 0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey
+        curves.append((p, c, label, (sx, sy), (cx, cy), (ex, ey), (lx, ly)))
+    # fit the canvas to the drawing (labels and curves included, so none is cut at an edge): at least
+    # the nominal size, content centred across, the top margin kept unless something reaches above it
+    boxes = [(x - r, y - r, x + r + 6 + _text_width(labels[i], 12), y + r) for i, (x, y) in pos.items()]
+    for _p, _c, label, s0, c0, e0, (lx, ly) in curves:
+        (bx0, bx1), (by0, by1) = _bezier_span(s0[0], c0[0], e0[0]), _bezier_span(s0[1], c0[1], e0[1])
+        boxes.append((bx0 - 6, by0 - 6, bx1 + 6, by1 + 6))  # stroke and arrowhead
+        half = _text_width(label, 11, bold=True) / 2 + 2
+        boxes.append((lx - half, ly - 9, lx + half, ly + 9))
+    pad = 8
+    left = min((b[0] for b in boxes), default=pad) - pad
+    right = max((b[2] for b in boxes), default=width - pad) + pad
+    width = math.ceil(max(width, right - left))
+    x0 = (left + right - width) / 2
+    y0 = min([0.0] + [b[1] - pad for b in boxes])
+    height = math.ceil(max([float(height)] + [b[3] + pad for b in boxes]) - y0)
+    nodes = [
+        {
+            "n": s["n"],
+            "x": round(pos[i][0] - x0, 1),
+            "y": round(pos[i][1] - y0, 1),
+            "label": labels[i],
+            "full": s["name"] + (f" — {text(s.get('title'))}" if text(s.get("title")) else ""),
+            "fill": colour[find(i)],
+        }
+        for i, s in enumerate(key)
+    ]
+    out_edges = []
+    for p, c, label, (sx, sy), (cx, cy), (ex, ey), (lx, ly) in curves:
+        sx, cx, ex, sy, cy, ey = sx - x0, cx - x0, ex - x0, sy - y0, cy - y0, ey - y0
         out_edges.append(
             {
                 "d": f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}",
-                "lx": round(lx, 1),
-                "ly": round(ly, 1),
+                "lx": round(lx - x0, 1),
+                "ly": round(ly - y0, 1),
                 "label": label,
                 "from": p + 1,
                 "to": c + 1,
@@ -354,6 +376,38 @@ def _towards(x: float, y: float, tx: float, ty: float, d: float) -> tuple[float,
     dx, dy = tx - x, ty - y
     dist = math.hypot(dx, dy) or 1.0
     return x + dx / dist * d, y + dy / dist * d
+
+
+def _bezier_span(p0: float, p1: float, p2: float) -> tuple[float, float]:
+    """Lowest and highest value of one coordinate along a quadratic Bézier curve."""
+    vals = [p0, p2]
+    den = p0 - 2 * p1 + p2
+    if den:
+        t = (p0 - p1) / den
+        if 0 < t < 1:
+            vals.append((1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t**2 * p2)
+    return min(vals), max(vals)
+
+
+_NARROW = set("fijlrtI.,:;'!|()[]{}- ")
+_WIDE = set("mwMW@%…")
+
+
+def _text_width(s: str, px: float, bold: bool = False) -> float:
+    """An estimate, on the generous side, of the width of ``s`` in a sans-serif font of ``px`` pixels
+    (per-character widths close to DejaVu Sans, a wide common fallback)."""
+    em = sum(0.4 if ch in _NARROW else 1.0 if ch in _WIDE else 0.74 if ch.isupper() else 0.62 for ch in s)
+    return em * px * (1.08 if bold else 1.0)
+
+
+def _clip_width(s: str, max_px: float, px: float) -> str:
+    """``s``, or its longest prefix that fits ``max_px`` with an ellipsis added."""
+    if _text_width(s, px) <= max_px:
+        return s
+    k = len(s)
+    while k > 1 and _text_width(s[:k].rstrip() + "…", px) > max_px:
+        k -= 1
+    return s[:k].rstrip() + "…"
 
 
 def _clip(s: str, n: int) -> str:

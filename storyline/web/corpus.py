@@ -4,10 +4,8 @@ SQLite connections are bound to the thread that opened them, and FastAPI runs ha
 pool: reads open a short-lived read-only :class:`~storyline.store.Store` per call; writes run on one
 dedicated thread that owns the writable store and the :class:`~storyline.corpus.Ingestor` (one
 writer, as SQLite wants). Briefs of stored stories are cached, keyed by the story's article rowids,
-so a story that gains an article gets a new brief.
-
-Three small read-only queries below use the store's tables directly (one story row, one article by
-id, the copy links of one article) because :class:`~storyline.store.Store` has no method for them yet.
+so a story that gains an article gets a new brief. Search, sorting and paging run in SQL
+(:meth:`~storyline.store.Store.stories`).
 """
 
 from __future__ import annotations
@@ -21,9 +19,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Article
-from ..store import Store, StoredArticle
+from ..store import STORY_SORTS, Store, StoredArticle
 
-SORTS = ("recent", "size", "sources")
+SORTS = STORY_SORTS
 
 
 def iso(ts: float | None) -> str | None:
@@ -59,37 +57,17 @@ class Corpus:
     ) -> tuple[list, int]:
         """``(rows, total)``: stories whose title contains every word of ``q``, sorted, one page."""
         with self._read() as store:
-            rows = store.stories()
-        words = q.lower().split()
-        if words:
-            rows = [r for r in rows if all(w in (r["title"] or "").lower() for w in words)]
-        if sort == "size":
-            rows.sort(key=lambda r: (-r["articles"], -r["independent_sources"]))
-        elif sort == "sources":
-            rows.sort(key=lambda r: (-r["independent_sources"], -r["articles"]))
-        return rows[offset : offset + limit], len(rows)
+            rows = store.stories(limit, q=q, sort=sort, offset=offset)
+            total = store.count_stories(q)
+        return rows, total
 
     def story(self, story_id: int) -> dict[str, Any] | None:
         """The story row (as in :meth:`stories`) with its articles, or None."""
         with self._read() as store:
-            row = store.conn.execute(
-                "SELECT id, title, articles, sources, first_seen, last_seen, first_date, last_date "
-                "FROM stories WHERE id = ?",
-                (story_id,),
-            ).fetchone()
+            row = store.story(story_id)
             if row is None:
                 return None
-            members = store.story_articles(story_id)
-        sid, title, n, sources, fs, ls, fd, ld = row
-        return {
-            "id": sid,
-            "title": title,
-            "articles": n,
-            "independent_sources": sources,
-            "first_seen": iso(fd if fd is not None else fs),
-            "last_seen": iso(ld if ld is not None else ls),
-            "members": members,
-        }
+            return {**row, "members": store.story_articles(story_id)}
 
     def brief(self, story_id: int, build: Callable[[list[Article]], dict[str, Any]]) -> dict[str, Any] | None:
         """The story with ``brief``/``texts``/``errors`` from ``build(articles)`` (cached), or None."""
@@ -113,24 +91,13 @@ class Corpus:
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One stored article with its copy links both ways, or None."""
         with self._read() as store:
-            row = store.conn.execute(
-                "SELECT rowid, story FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row is None:
+            stored = store.article(article_id)
+            if stored is None:
                 return None
-            rowid, story = row
-            found = [m for m in store.story_articles(story) if m.rowid == rowid] if story is not None else []
-            links = store.conn.execute(
-                "SELECT a.id, e.id, d.overlap, d.exact FROM duplicates d JOIN articles a ON a.rowid = d.article "
-                "JOIN articles e ON e.rowid = d.earlier WHERE d.article = ? OR d.earlier = ?",
-                (rowid, rowid),
-            ).fetchall()
-        if not found:
-            return None
-        m = found[0]
-        derived = [{"article": e, "overlap": o, "exact": bool(x)} for a, e, o, x in links if a == article_id]
-        copied = [{"article": a, "overlap": o, "exact": bool(x)} for a, e, o, x in links if e == article_id]
-        return {"stored": m, "story": story, "derived_from": derived, "copied_by": copied}
+            links = store.links(article_id)
+        derived = [{"article": e, "overlap": o, "exact": x} for a, e, o, x in links if a == article_id]
+        copied = [{"article": a, "overlap": o, "exact": x} for a, e, o, x in links if e == article_id]
+        return {"stored": stored, "story": stored.story, "derived_from": derived, "copied_by": copied}
 
     # -- writing ------------------------------------------------------------------------------------
     def ingest(self, articles: list[Article]) -> Future:
