@@ -134,6 +134,8 @@ def clean_text(text: str, find_headline: bool = True) -> tuple[str, list[str], s
             headline = line
             continue
         kept.append(line)
+    if not kept and headline is not None:
+        kept.append(headline)  # a one-line text is its own body, not just a headline
     return "\n".join(kept), removed, headline
 
 
@@ -149,7 +151,7 @@ def clean_article(article: Article, vocabulary: set[str] | None = None) -> Artic
     if title:
         title = " ".join(normalize_chars(title).split()) or None
     text, removed, headline = clean_text(article.text, find_headline=not title)
-    title = title or headline
+    title = title or (" ".join(headline.split()) or None if headline else None)  # as a given title is
     return replace(
         article,
         text=text,

@@ -8,7 +8,6 @@ names another; example counts are modest so the file runs in well under a minute
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -80,7 +79,7 @@ def _visible(text: str) -> str:
 # --- cleaning --------------------------------------------------------------------------------------
 
 
-@settings(max_examples=_n(300))
+@settings(max_examples=_n(1000))
 @given(any_text)
 def test_clean_text_never_raises_and_is_idempotent(text):
     body, removed, headline = clean_text(text)
@@ -92,7 +91,7 @@ def test_clean_text_never_raises_and_is_idempotent(text):
     assert normalize_chars(body) == body
 
 
-@settings(max_examples=_n(200))
+@settings(max_examples=_n(600))
 @given(any_text, st.one_of(st.none(), any_text))
 def test_clean_article_is_idempotent(text, title):
     once = clean_article(Article(id="a", text=text, title=title))
@@ -103,7 +102,7 @@ def test_clean_article_is_idempotent(text, title):
     assert twice.raw == text  # the text as first read is kept
 
 
-@settings(max_examples=_n(300))
+@settings(max_examples=_n(800))
 @given(any_text)
 def test_normalize_never_raises(text):
     out = normalize(text)
@@ -114,7 +113,7 @@ def test_normalize_never_raises(text):
 # --- sentences -------------------------------------------------------------------------------------
 
 
-@settings(max_examples=_n(300))
+@settings(max_examples=_n(1000))
 @given(any_text)
 def test_split_sentences_verbatim_and_lossless(text):
     sentences = split_sentences(text)
@@ -124,7 +123,7 @@ def test_split_sentences_verbatim_and_lossless(text):
     assert _visible("".join(sentences)) == _visible(text)
 
 
-@settings(max_examples=_n(150))
+@settings(max_examples=_n(500))
 @given(any_text)
 def test_split_sentences_of_cleaned_text(text):
     body = clean_text(text)[0]
@@ -138,7 +137,7 @@ def test_split_sentences_of_cleaned_text(text):
 # --- similarity ------------------------------------------------------------------------------------
 
 
-@settings(max_examples=_n(200))
+@settings(max_examples=_n(600))
 @given(any_text, any_text)
 def test_similarity_range_and_symmetry(a, b):
     ab, ba = storyline.similarity(a, b), storyline.similarity(b, a)
@@ -147,7 +146,7 @@ def test_similarity_range_and_symmetry(a, b):
     assert isinstance(storyline.same_claim(a, b), bool)
 
 
-@settings(max_examples=_n(100))
+@settings(max_examples=_n(300))
 @given(any_text)
 def test_similarity_identity(a):
     assume(normalize(a))
@@ -158,7 +157,7 @@ def test_similarity_identity(a):
 
 
 @needs_facts
-@settings(max_examples=_n(250))
+@settings(max_examples=_n(800))
 @given(any_text)
 def test_extract_quantities_and_dates_never_raise(text):
     for q in facts.extract_quantities(text):
@@ -168,7 +167,7 @@ def test_extract_quantities_and_dates_never_raise(text):
 
 
 @needs_facts
-@settings(max_examples=_n(150))
+@settings(max_examples=_n(400))
 @given(st.lists(any_text, max_size=6))
 def test_extract_quotes_never_raises(sentences):
     for q in facts.extract_quotes(sentences):
@@ -203,7 +202,7 @@ article = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=_n(40))
+@settings(max_examples=_n(150))
 @given(st.lists(article, min_size=1, max_size=6))
 def test_brief_mentions_summary_and_omits_are_consistent(rows):
     rows = [dict(row, id=f"s{k}") for k, row in enumerate(rows)]
@@ -234,19 +233,3 @@ def test_brief_mentions_summary_and_omits_are_consistent(rows):
         assert d["claim"] is None or d["claim"] in claim_ids
     for q in doc["quotes"]:
         assert q["sources"] and set(q["sources"]) <= set(cleaned)
-
-
-def test_normalize_chars_composes_after_dropping_invisible_characters():
-    # found by test_clean_text_never_raises_and_is_idempotent: a zero-width space between a letter and
-    # a combining accent used to survive NFC and be dropped after it, so a second pass changed the text
-    text = "caf" + "e\u200b\u0301"
-    once = normalize_chars(text)
-    assert once == "caf\u00e9"
-    assert normalize_chars(once) == once
-
-
-def test_sentence_of_unspaced_pieces_is_verbatim():
-    text = 'He said "Yes.No." and left.'
-    for s in split_sentences(text):
-        assert s in text
-    assert re.sub(r"\s", "", "".join(split_sentences(text))) == re.sub(r"\s", "", text)

@@ -6,29 +6,69 @@ instead of raising, so one bad input never stops the others.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, StorylineError
 from ..model import Article
-from .decode import decode_bytes
+from .decode import decode_bytes, format_size
 from .html import looks_like_html, read_html
 from .jsonl import read_jsonl
 from .text import read_text
 
-__all__ = ["read_paths", "read_file", "read_html", "read_jsonl", "read_text", "decode_bytes", "SUFFIXES"]
+__all__ = [
+    "read_paths",
+    "read_file",
+    "read_html",
+    "read_jsonl",
+    "read_text",
+    "decode_bytes",
+    "article_size_limit",
+    "total_input_limit",
+    "SUFFIXES",
+    "MAX_FILE_BYTES",
+    "MAX_TOTAL_BYTES",
+]
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a single article file larger than this is refused
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one article (a file, or a JSON lines row) larger than this is refused
+MAX_TOTAL_BYTES = 200 * 1024 * 1024  # files past this total in one read_paths call are skipped
+MB = 1024 * 1024
+
+
+def _limit_from_env(var: str, default: int) -> int:
+    """A byte limit given in MB by an environment variable (``0`` = no limit), else ``default``."""
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        mb = float(raw)
+    except ValueError:
+        raise StorylineError(f"{var}={raw!r} is not a number of megabytes") from None
+    if mb < 0 or mb != mb:
+        raise StorylineError(f"{var}={raw!r} is not a number of megabytes")
+    return int(mb * MB)
+
+
+def article_size_limit() -> int:
+    """Per-article size limit: ``STORYLINE_MAX_FILE_MB`` when set, else :data:`MAX_FILE_BYTES`."""
+    return _limit_from_env("STORYLINE_MAX_FILE_MB", MAX_FILE_BYTES)
+
+
+def total_input_limit() -> int:
+    """Total input limit of one run: ``STORYLINE_MAX_TOTAL_MB`` when set, else :data:`MAX_TOTAL_BYTES`."""
+    return _limit_from_env("STORYLINE_MAX_TOTAL_MB", MAX_TOTAL_BYTES)
 
 
 def read_file(path: Path) -> list[Article]:
     """Read one file into articles (a jsonl file may hold many); raises :class:`InputError`."""
     suffix = path.suffix.lower()
+    limit = article_size_limit()
     if suffix in JSONL_SUFFIXES:
-        articles, errors = read_jsonl(path)
+        articles, errors = read_jsonl(path, max_row_bytes=limit)
         if not articles:
             raise InputError(errors[0] if errors else f"{path}: no articles in JSON lines file")
         if errors:
@@ -39,8 +79,11 @@ def read_file(path: Path) -> list[Article]:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+    if limit and size > limit:
+        raise InputError(
+            f"{path}: file is {format_size(size)}, over the {format_size(limit)} limit for one article "
+            "(STORYLINE_MAX_FILE_MB)"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -74,15 +117,30 @@ def _expand(path: Path, errors: list[str]) -> list[Path]:
     return [path]
 
 
-def read_paths(paths: list[str] | list[Path]) -> tuple[list[Article], list[str]]:
+def read_paths(
+    paths: list[str] | list[Path], *, max_total_bytes: int | None = None
+) -> tuple[list[Article], list[str]]:
     """Read files and directories; returns ``(articles, errors)`` with one line per error.
 
     Duplicate ids (two files with one stem) get a numeric suffix so every source stays distinct.
+    Files that would take the input past ``max_total_bytes`` (default :func:`total_input_limit`; ``0`` = no
+    limit) are skipped and reported in one line.
     """
+    total_limit = total_input_limit() if max_total_bytes is None else max_total_bytes
     articles: list[Article] = []
     errors: list[str] = []
+    total, skipped = 0, []
     for raw in paths:
         for path in _expand(Path(raw), errors):
+            if total_limit:
+                try:
+                    size = path.stat().st_size
+                except OSError:
+                    size = 0  # read_file reports it
+                if total + size > total_limit:
+                    skipped.append(path)
+                    continue
+                total += size
             try:
                 articles.extend(read_file(path))
             except _Partial as part:
@@ -90,6 +148,12 @@ def read_paths(paths: list[str] | list[Path]) -> tuple[list[Article], list[str]]
                 errors.extend(part.errors)
             except InputError as exc:
                 errors.append(str(exc))
+    if skipped:
+        more = f" and {len(skipped) - 1} more file(s)" if len(skipped) > 1 else ""
+        errors.append(
+            f"{skipped[0]}{more}: skipped, the input is over the {format_size(total_limit)} limit "
+            "for one run (STORYLINE_MAX_TOTAL_MB)"
+        )
     _dedupe_ids(articles)
     return articles, errors
 
