@@ -94,7 +94,8 @@ def _tx(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (e.g. on SQLITE_FULL)
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

@@ -167,11 +167,6 @@ def test_disk_full_during_ingest_keeps_committed_batches(tmp_path):
     assert len(after) == len(rows) and all(after[i] == key for i, key in stored.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store._tx runs ROLLBACK after SQLite already rolled back on SQLITE_FULL, so the error says "
-    "'cannot rollback - no transaction is active' instead of 'database or disk is full' (reported)",
-)
 def test_disk_full_error_says_the_disk_is_full(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", make_rows(300))
     err = _ingest_until_full(tmp_path / "c.db", src, max_pages=60)

@@ -170,3 +170,27 @@ def test_bom_and_white_space_only_is_an_empty_file(data):
 def test_utf16_with_bom_still_refuses_binary():
     with pytest.raises(InputError, match="binary"):
         decode_bytes(b"\xff\xfe" + "".join(map(chr, range(1, 32))).encode("utf-16-le") * 4, "x")
+
+
+def test_warc_record_decompression_is_bounded(tmp_path, monkeypatch):
+    """A small gzip WARC whose record inflates past the article limit is refused, not read whole."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from storyline.ingest.warc import iter_warc
+
+    path = tmp_path / "bomb.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        payload = b"<html><body><p>" + b"a " * (3 * 1024 * 1024) + b"</p></body></html>"
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+        record = writer.create_warc_record(
+            "http://bomb.example/a", "response", payload=io.BytesIO(payload), http_headers=headers
+        )
+        writer.write_record(record)
+    assert path.stat().st_size < 100_000  # compresses to almost nothing
+    monkeypatch.setenv("STORYLINE_MAX_FILE_MB", "1")
+    out = list(iter_warc(str(path)))
+    assert len(out) == 1 and "over 1 MB" in str(out[0])

@@ -23,7 +23,8 @@ def iter_warc(path: str | Path) -> Iterator[Article | InputError]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from . import read_html
+    from . import article_size_limit, read_html
+    from .decode import format_size
 
     class _Quiet(ArchiveIterator):
         INC_RECORD = ""  # warcio writes this warning to stderr; counted in err_count instead
@@ -51,7 +52,13 @@ def iter_warc(path: str | Path) -> Iterator[Article | InputError]:
                 if ctype and "html" not in ctype:
                     continue
                 try:
-                    data = record.content_stream().read()
+                    limit = article_size_limit()
+                    data = record.content_stream().read(limit + 1 if limit else -1)
+                    if limit and len(data) > limit:  # bounded decompression: no gzip bomb fills memory
+                        yield InputError(
+                            f"{name}: record {n} ({uri}): payload over {format_size(limit)}, skipped"
+                        )
+                        continue
                     art = read_html(data, id=uri, url=uri)
                 except InputError as exc:
                     yield InputError(f"{name}: record {n} ({uri}): {_tail(str(exc))}")
