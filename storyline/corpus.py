@@ -24,6 +24,8 @@ from .clean import clean_article
 from .dedup import Deduplicator, content_hash
 from .errors import InputError
 from .grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date
+from .ingest import article_size_limit
+from .ingest.jsonl import parse_row
 from .model import Article
 from .store import NewArticle, Store
 
@@ -105,23 +107,11 @@ def _iter_jsonl(path: Path) -> Iterator[Article | str]:
         return
     with fh:
         for lineno, line in enumerate(fh, 1):
-            if not line.strip():
+            art = parse_row(line, str(path), lineno, article_size_limit())
+            if art is None:
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield f"{path}:{lineno}: invalid JSON ({exc.msg})"
-                continue
-            if not isinstance(row, dict):
-                yield f"{path}:{lineno}: row is not a JSON object"
-                continue
-            try:
-                art = Article.from_dict(row)
-            except (TypeError, ValueError) as exc:
-                yield f"{path}:{lineno}: {exc}"
-                continue
-            if not art.text.strip():
-                yield f"{path}:{lineno}: article {art.id!r} has empty text"
+            if isinstance(art, str):
+                yield art
                 continue
             art.id = art.id or f"{path.stem}-{lineno}"
             art.path = art.path or str(path)

@@ -68,3 +68,18 @@ def test_escaped_lone_surrogate_becomes_a_replacement_character():
 def test_short_western_legacy_text_is_not_misread(text, encoding):
     # charset-normalizer alone read these as cp775 and cp1250 ("\u014dwe will rebuild\u00f6")
     assert decode_bytes(text.encode(encoding), "x") == text
+
+
+def test_corpus_ingest_survives_hostile_jsonl_rows(tmp_path):
+    """`storyline ingest` streamed rows with json.loads directly: deep nesting and a lone surrogate killed it."""
+    from storyline.corpus import ingest
+    from storyline.store import Store
+
+    good = '{"id": "ok", "text": "Rain flooded the valley road on Tuesday, officials said, and crews worked."}'
+    surrogate = '{"id": "s", "text": "Rain \\ud800 fell on the town all day long, the weather office said."}'
+    src = tmp_path / "rows.jsonl"
+    src.write_text("\n".join([good, "[" * 100_000, surrogate]) + "\n", encoding="utf-8")
+    store = Store(str(tmp_path / "c.db"))
+    summary = ingest([str(src)], store)
+    assert summary.added == 2
+    assert any("nested too deeply" in e for e in summary.errors)
