@@ -30,6 +30,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter, mul
 from typing import Any
 
 import numpy as np
@@ -83,9 +85,13 @@ def article_terms(text: str, title: str | None = None) -> dict[str, float]:
     (a capitalised word inside a sentence) or a number. Title and body are read alike."""
     body = f"{title}\n{text}" if title and title != text else text
     toks = _WORD.findall(body)
-    counts = Counter(t.lower() for t in toks)
-    caps = Counter(t.lower() for t in toks if t[0].isupper())
-    caps.subtract(t.lower() for t in _STARTER.findall(body))
+    low = [t.lower() for t in toks]
+    counts = Counter(low)
+    caps = Counter([lt for t, lt in zip(toks, low) if t[0].isupper()])  # noqa: B905 - same length
+    if caps:  # (an empty one would only go negative, which counts as 0)
+        caps.subtract([t.lower() for t in _STARTER.findall(body)])
+    capital = caps.get
+    extra = ENTITY_WEIGHT - 1.0
     out: dict[str, float] = {}
     for t, c in counts.items():
         if t in STOPWORDS or (len(t) < 2 and not t.isdigit()):
@@ -94,7 +100,8 @@ def article_terms(text: str, title: str | None = None) -> dict[str, float]:
             w = ENTITY_WEIGHT * c
             t = t.replace(",", "")
         else:
-            w = c + (ENTITY_WEIGHT - 1.0) * max(caps.get(t, 0), 0)
+            k = capital(t, 0)
+            w = c + extra * k if k > 0 else c
         out[t] = out.get(t, 0.0) + w
     return out
 
@@ -133,6 +140,8 @@ def parse_date(value: Any) -> float | None:
 
 
 # --- the clusterer -------------------------------------------------------------------------------
+
+_SQ = attrgetter("sq")
 
 
 @dataclass
@@ -180,6 +189,7 @@ class StoryClusterer:
         self.story_of: list[int] = []
         self.next_key = next_key
         self.changes: list[tuple[int, int, list[int]]] = []
+        self._idf_cache: dict[str, float] = {}  # idf of terms seen since df / n_docs last changed
 
     # -- vectors
     def idf(self, term: str) -> float:
@@ -190,6 +200,19 @@ class StoryClusterer:
         vec = {t: self.idf(t) for t in terms}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {t: w / norm for t, w in vec.items()}
+
+    def _vec(self, terms: dict[str, float]) -> dict[str, float]:
+        """:meth:`vector` with IDF values cached while ``df`` and ``n_docs`` stay put (same floats)."""
+        cache = self._idf_cache
+        idf = self.idf
+        ws = []
+        for t in terms:
+            w = cache.get(t)
+            if w is None:
+                w = cache[t] = idf(t)
+            ws.append(w)
+        norm = math.sqrt(sum(map(mul, ws, ws))) or 1.0
+        return {t: w / norm for t, w in zip(terms, ws)}  # noqa: B905 - same length by construction
 
     # -- the three steps
     def add(
@@ -208,12 +231,13 @@ class StoryClusterer:
             for t in terms:
                 self.df.update(t.keys())
             self.n_docs += len(terms)
+        self._idf_cache = {}  # df or n_docs may have changed since the last batch
         touched: set[int] = set()
         for j, t in enumerate(terms):
             i = start + j
             self.terms.append(t)
             self.dates.append(dates[j])
-            vec = self.vector(t)
+            vec = self._vec(t)
             hint = hints[j] if hints is not None else None
             key = None
             if hint is not None and 0 <= hint < i and self.story_of[hint] in self.stories:
@@ -233,28 +257,98 @@ class StoryClusterer:
     def _candidates(self, vec: dict[str, float], skip: int | None = None) -> list[int]:
         """Stories sharing the heaviest terms of ``vec``, best partial cosine first."""
         index = self.index
-        top = sorted((kv for kv in vec.items() if kv[0] in index), key=lambda kv: -kv[1])[
-            :MAX_CANDIDATE_TERMS
-        ]
-        acc: dict[int, float] = {}
-        get = acc.get
+        top = []  # the heaviest indexed terms (a stable sort: ties keep their order)
+        for kv in sorted(vec.items(), key=itemgetter(1), reverse=True):
+            if kv[0] in index:
+                top.append(kv)
+                if len(top) == MAX_CANDIDATE_TERMS:
+                    break
+        return self._ranked(top, skip)
+
+    def _centroid_candidates(self, st: _Story, norm: float) -> list[int]:
+        """:meth:`_candidates` of a story's unit centroid (``centroid / norm``), sorted with numpy."""
+        terms = list(st.centroid)
+        w = np.fromiter(st.centroid.values(), float, len(terms)) / norm
+        index = self.index
+        top = []
+        for i in np.argsort(-w, kind="stable").tolist():  # the order of sorted(..., reverse=True)
+            if terms[i] in index:
+                top.append((terms[i], float(w[i])))
+                if len(top) == MAX_CANDIDATE_TERMS:
+                    break
+        return self._ranked(top, st.key)
+
+    def _ranked(self, top: list[tuple[str, float]], skip: int | None) -> list[int]:
+        """Stories under the ``(term, weight)`` postings of ``top``, best partial cosine first."""
+        index = self.index
+        posts = []
+        size = 0
         for t, w in top:
             post = index[t]
-            if len(post) > MAX_POSTING and acc:
+            if len(post) > MAX_POSTING and posts:
                 continue  # a common term: the rarer ones already found the candidates
+            posts.append((w, post))
+            size += len(post)
+        if size > 64:
+            return self._ranked_np(posts, size, skip)
+        acc: dict[int, float] = {}
+        get = acc.get
+        for w, post in posts:
             for key, cw in post.items():
                 acc[key] = get(key, 0.0) + w * cw
         acc.pop(skip, None)
         if not acc:
             return []
         st = self.stories
-        best = heapq.nlargest(MAX_CANDIDATES, ((v / math.sqrt(st[k].sq or 1.0), k) for k, v in acc.items()))
+        if len(acc) <= 4 * MAX_CANDIDATES:
+            best = heapq.nlargest(
+                MAX_CANDIDATES, ((v / math.sqrt(st[k].sq or 1.0), k) for k, v in acc.items())
+            )
+            return [k for _, k in best]
+        # many candidates: score them at once (IEEE division and sqrt, so the same floats as above)
+        keys = list(acc)
+        sq = np.fromiter(map(_SQ, map(st.__getitem__, keys)), float, len(keys))
+        sq[sq == 0.0] = 1.0
+        scores = np.fromiter(acc.values(), float, len(keys)) / np.sqrt(sq)
+        cut = np.partition(scores, len(keys) - MAX_CANDIDATES)[len(keys) - MAX_CANDIDATES]
+        best = heapq.nlargest(
+            MAX_CANDIDATES, ((float(scores[i]), keys[i]) for i in np.flatnonzero(scores >= cut))
+        )
+        return [k for _, k in best]
+
+    def _ranked_np(
+        self, posts: list[tuple[float, dict[int, float]]], size: int, skip: int | None
+    ) -> list[int]:
+        """:meth:`_ranked` for long postings, with numpy: ``np.add.at`` sums each story's products in
+        posting order, as the dictionary loop does, so scores and ranks are the same floats."""
+        keys = np.fromiter(chain.from_iterable(posts_ for _, posts_ in posts), np.int64, size)
+        prods = np.concatenate([w * np.fromiter(post.values(), float, len(post)) for w, post in posts])
+        uniq, inv = np.unique(keys, return_inverse=True)
+        acc = np.zeros(len(uniq))
+        np.add.at(acc, inv, prods)
+        if skip is not None:
+            keep = uniq != skip
+            uniq, acc = uniq[keep], acc[keep]
+        m = len(uniq)
+        if not m:
+            return []
+        ks = uniq.tolist()
+        st = self.stories
+        sq = np.fromiter(map(_SQ, map(st.__getitem__, ks)), float, m)
+        sq[sq == 0.0] = 1.0
+        scores = acc / np.sqrt(sq)
+        if m > MAX_CANDIDATES:
+            cut = np.partition(scores, m - MAX_CANDIDATES)[m - MAX_CANDIDATES]
+            pick = np.flatnonzero(scores >= cut).tolist()
+        else:
+            pick = range(m)
+        best = heapq.nlargest(MAX_CANDIDATES, ((float(scores[i]), ks[i]) for i in pick))
         return [k for _, k in best]
 
     def _cosine(self, vec: dict[str, float], norm: float, st: _Story) -> float:
         small, big = (vec, st.centroid) if len(vec) <= len(st.centroid) else (st.centroid, vec)
-        get = big.get
-        return sum(w * get(t, 0.0) for t, w in small.items()) / (norm * math.sqrt(st.sq or 1.0))
+        dot = sum(map(mul, small.values(), map(big.get, small, repeat(0.0))))
+        return dot / (norm * math.sqrt(st.sq or 1.0))
 
     def _best(self, vec: dict[str, float], date: float | None) -> int | None:
         """The story whose centroid is most similar (at least ``threshold``), or None."""
@@ -327,7 +421,7 @@ class StoryClusterer:
     def _vector_of(self, i: int) -> dict[str, float]:
         v = self.vectors[i]
         if v is None:
-            v = self.vector(self.terms[i])
+            v = self._vec(self.terms[i])
         return v
 
     def _merge(self, touched: set[int]) -> set[int]:
@@ -344,7 +438,7 @@ class StoryClusterer:
                 if sa is None:
                     continue
                 na = math.sqrt(sa.sq or 1.0)
-                for b in self._candidates({t: w / na for t, w in sa.centroid.items()}, skip=a):
+                for b in self._centroid_candidates(sa, na):
                     sb = self.stories[b]
                     if sa.first is not None and sb.first is not None:
                         if sa.first - sb.last > self.window or sb.first - sa.last > self.window:
@@ -388,13 +482,13 @@ class StoryClusterer:
             if not force and st.checked and n < 2 * st.checked:
                 continue
             st.checked = n
-            members = st.members if n <= MAX_SPLIT_SAMPLE else st.members[-MAX_SPLIT_SAMPLE:]
+            if n > MAX_SPLIT_SAMPLE:
+                continue  # a big story is never split (only its latest articles could be tested)
+            members = st.members
             parts = split_test([self.terms[i] for i in members], ratio=self.split_ratio, min_part=MIN_PART)
             if parts is None:
                 continue
             a, b = parts
-            if n > len(members):  # only the latest articles of a big story were tested: leave it whole
-                continue
             # the part holding the story's first article keeps the key
             if 0 in b:
                 a, b = b, a
@@ -422,12 +516,13 @@ class StoryClusterer:
             raise ValueError(f"story {key} is loaded already")
         self.stories[key] = _Story(key)
         self.next_key = max(self.next_key, key + 1)
+        self._idf_cache = {}  # df or n_docs may have been set since
         out = []
         for terms, date in items:
             i = len(self.terms)
             self.terms.append(terms)
             self.dates.append(date)
-            vec = self.vector(terms)
+            vec = self._vec(terms)
             self.vectors.append(None)  # memory: an article's vector is only needed again after a split
             self.story_of.append(-1)
             self._join(key, i, vec)
@@ -467,27 +562,30 @@ def split_test(
     n = len(terms)
     if n < 2 * min_part:
         return None
-    df = Counter(t for doc in terms for t in doc)
+    df = Counter(chain.from_iterable(terms))
     vocab = {t: j for j, t in enumerate(t for t, c in df.items() if c >= 2)}
     if not vocab:
         return None
+    cols = np.fromiter(map(vocab.get, chain.from_iterable(terms), repeat(-1)), np.int64)
+    vals = np.fromiter(chain.from_iterable(map(dict.values, terms)), float, len(cols))
+    rows = np.repeat(np.arange(n), [len(doc) for doc in terms])
+    keep = (cols >= 0) & (vals != 0.0)
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]  # each (article, term) once
+    # log-scaled TF times local IDF, computed on the non-zero cells only (the same floats as dense)
+    idf = np.log((1.0 + n) / (1.0 + np.bincount(cols, minlength=len(vocab)))) + 1.0
+    vals = np.log1p(vals) * idf[cols]
     x = np.zeros((n, len(vocab)))
-    for i, doc in enumerate(terms):
-        for t, c in doc.items():
-            j = vocab.get(t)
-            if j is not None:
-                x[i, j] = c
-    x = np.log1p(x) * (np.log((1.0 + n) / (1.0 + np.count_nonzero(x, axis=0))) + 1.0)
+    x[rows, cols] = vals
     norms = np.linalg.norm(x, axis=1)
     norms[norms == 0] = 1.0
-    x /= norms[:, None]
+    x[rows, cols] = vals / norms[rows]
     sim = x @ x.T
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
     dist = np.clip(1.0 - sim, 0.0, None)
     np.fill_diagonal(dist, 0.0)
-    lab = fcluster(linkage(squareform(dist, checks=False), "average"), 2, "maxclust")
+    lab = _two_clusters(linkage(squareform(dist, checks=False), "average"), n)
     a = np.flatnonzero(lab == 1)
     b = np.flatnonzero(lab != 1)
     if min(len(a), len(b)) < max(min_part, 0.2 * n):
@@ -502,6 +600,27 @@ def split_test(
     if w <= 0 or between / w >= ratio:
         return None
     return a.tolist(), b.tolist()
+
+
+def _two_clusters(z: np.ndarray, n: int) -> np.ndarray:
+    """``fcluster(z, 2, "maxclust")`` of an average-link tree (the same labels), without its checks
+    and searches: the root's two subtrees, or all 1 when the last two merges tie."""
+    lab = np.ones(n, dtype=np.int32)
+    if n >= 3 and z[-2, 2] >= z[-1, 2]:
+        return lab
+    left, right = int(z[-1, 0]), int(z[-1, 1])
+    # fcluster walks the tree depth first, into a left subtree before a right one, and labels a leaf
+    # child of the root only after the other subtree: a lone left leaf therefore gets label 2
+    second = left if left < n <= right else right
+    stack, leaves = [second], []
+    while stack:
+        c = stack.pop()
+        if c < n:
+            leaves.append(c)
+        else:
+            stack.extend((int(z[c - n, 0]), int(z[c - n, 1])))
+    lab[leaves] = 2
+    return lab
 
 
 # --- batch API -----------------------------------------------------------------------------------
