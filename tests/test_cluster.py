@@ -88,3 +88,18 @@ def test_dev_sets_quality_floor():
             del r["story"]  # no labels at run time
         f = bcubed(gold, labels(storyline.cluster(rows)))[2]
         assert f >= floor, (name, f)
+
+
+def test_two_clusters_matches_scipy_fcluster():
+    """The fast root cut used by the split test gives scipy's fcluster(z, 2, "maxclust") labels."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    from storyline.grouping import _two_clusters
+
+    rng = np.random.default_rng(3)
+    for trial in range(400):
+        n = int(rng.integers(2, 12))
+        x = rng.integers(0, 3, size=(n, 4)).astype(float) if trial % 2 else rng.random((n, 4))
+        z = linkage(x, method="average", metric="euclidean")
+        assert np.array_equal(_two_clusters(z, n), fcluster(z, 2, "maxclust")), (trial, x)
