@@ -10,6 +10,16 @@ from typing import Annotated
 
 import typer
 
+from .scale.cli import (
+    AddressOption,
+    CpusOption,
+    Engine,
+    EngineOption,
+    OutputOption,
+    cluster_with_ray,
+    ingest_with_ray,
+)
+
 DEFAULT_DB = Path("storyline.db")
 
 
@@ -33,6 +43,14 @@ def _error(message: str) -> None:
     typer.echo(f"storyline: error: {message}", err=True)
 
 
+def _write_rows(rows: list[dict], fmt: ClusterFormat) -> None:
+    """The ``cluster`` output: JSON lines (the contract) or one JSON array."""
+    if fmt == ClusterFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to ``app``."""
 
@@ -49,21 +67,38 @@ def register(app: typer.Typer) -> None:
         ] = False,
         batch: Annotated[int, typer.Option("--batch", min=1, help="Articles per transaction.")] = 500,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        engine: EngineOption = Engine.local,
+        address: AddressOption = None,
+        cpus: CpusOption = None,
+        output: OutputOption = None,
     ) -> None:
         """Add articles to the corpus: deduplicate them and group them into stories."""
-        from .corpus import ingest as run_ingest
-        from .store import Store
-
-        with Store(db) as store:
-            summary = run_ingest(
+        if engine == Engine.ray:
+            summary = ingest_with_ray(
                 inputs,
-                store,
+                db,
+                address=address,
+                cpus=cpus,
+                batch_size=batch,
                 fetch=fetch,
                 allow_private=allow_private,
-                batch_size=batch,
-                progress=False if quiet else None,
+                output=output,
                 on_error=_error,
             )
+        else:
+            from .corpus import ingest as run_ingest
+            from .store import Store
+
+            with Store(db) as store:
+                summary = run_ingest(
+                    inputs,
+                    store,
+                    fetch=fetch,
+                    allow_private=allow_private,
+                    batch_size=batch,
+                    progress=False if quiet else None,
+                    on_error=_error,
+                )
         typer.echo(summary.line())
         if summary.added == 0 and summary.already_stored == 0 and summary.errors:
             raise typer.Exit(1)
@@ -79,8 +114,17 @@ def register(app: typer.Typer) -> None:
         allow_private: Annotated[
             bool, typer.Option("--allow-private", help="Allow URLs on private and loopback addresses.")
         ] = False,
+        engine: EngineOption = Engine.local,
+        address: AddressOption = None,
+        cpus: CpusOption = None,
     ) -> None:
         """Group articles into stories (stateless): one line per article {"id": ..., "story": ...}."""
+        if engine == Engine.ray:
+            rows = cluster_with_ray(
+                paths, address=address, cpus=cpus, allow_private=allow_private, on_error=_error
+            )
+            _write_rows(rows, fmt)
+            return
         from .corpus import iter_inputs
         from .grouping import cluster_articles
 
@@ -97,11 +141,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         groups = cluster_articles(articles)
         story = {i: f"s{k + 1}" for k, g in enumerate(groups) for i in g}
-        rows = [{"id": a.id, "story": story[a.id]} for a in articles]
-        if fmt == ClusterFormat.json:
-            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        else:
-            sys.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        _write_rows([{"id": a.id, "story": story[a.id]} for a in articles], fmt)
 
     @app.command()
     def stories(

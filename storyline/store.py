@@ -20,7 +20,7 @@ from typing import Any
 from .errors import StorylineError
 from .model import Article
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE articles (
@@ -63,7 +63,12 @@ ALTER TABLE duplicates ADD COLUMN jaccard REAL;
 CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}  # version -> script taking the schema from version-1
+# v3: copies counted by their original ("copied by", story titles) without scanning the table
+_V3 = """
+CREATE INDEX IF NOT EXISTS duplicates_earlier ON duplicates(earlier);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}  # version -> script taking the schema from version-1
 
 
 def migrate(conn: sqlite3.Connection) -> int:
