@@ -108,11 +108,15 @@ def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         bank.text_ids = np.unique(np.array(bank.norms, dtype=object), return_inverse=True)[1].astype(np.int64)
     ti, tj = bank.text_ids[i], bank.text_ids[j]
     lo, hi = np.minimum(ti, tj), np.maximum(ti, tj)
-    codes, first, inverse = np.unique(lo * (int(hi.max(initial=0)) + 1) + hi, return_index=True, return_inverse=True)
+    codes, first, inverse = np.unique(
+        lo * (int(hi.max(initial=0)) + 1) + hi, return_index=True, return_inverse=True
+    )
     del codes
     norms = bank.norms
     ratios = np.fromiter(
-        (fuzz.token_set_ratio(norms[i[k]], norms[j[k]]) / 100.0 for k in first), dtype=np.float64, count=len(first)
+        (fuzz.token_set_ratio(norms[i[k]], norms[j[k]]) / 100.0 for k in first),
+        dtype=np.float64,
+        count=len(first),
     )
     return ratios[inverse]
 

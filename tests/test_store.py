@@ -221,5 +221,7 @@ def test_v3_indexes_copies_by_their_original(tmp_path):
     with Store(str(tmp_path / "c.db")) as s:
         names = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "duplicates_earlier" in names
-        plan = s.conn.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM duplicates WHERE earlier = 1").fetchall()
+        plan = s.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM duplicates WHERE earlier = 1"
+        ).fetchall()
         assert "duplicates_earlier" in " ".join(str(r) for r in plan)

@@ -75,7 +75,9 @@ def test_corpus_ingest_survives_hostile_jsonl_rows(tmp_path):
     from storyline.corpus import ingest
     from storyline.store import Store
 
-    good = '{"id": "ok", "text": "Rain flooded the valley road on Tuesday, officials said, and crews worked."}'
+    good = (
+        '{"id": "ok", "text": "Rain flooded the valley road on Tuesday, officials said, and crews worked."}'
+    )
     surrogate = '{"id": "s", "text": "Rain \\ud800 fell on the town all day long, the weather office said."}'
     src = tmp_path / "rows.jsonl"
     src.write_text("\n".join([good, "[" * 100_000, surrogate]) + "\n", encoding="utf-8")
