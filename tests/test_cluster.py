@@ -80,7 +80,7 @@ def test_online_batches_match_batch_mode():
 
 @pytest.mark.data
 def test_dev_sets_quality_floor():
-    """Regression floor on the dev sets (measured values are in docs/quality-cluster.md)."""
+    """Regression floor on the dev sets (measured values are in docs/quality.md, story clustering)."""
     for name, floor in (("ecbplus_articles.jsonl", 0.85), ("uci_headlines.jsonl", 0.72)):
         rows = [json.loads(line) for line in need(DEV / name).open()]
         gold = {r["id"]: r["story"] for r in rows}
