@@ -22,7 +22,7 @@ import numpy as np
 
 from .clean import clean_article
 from .dedup import Deduplicator, content_hash
-from .errors import InputError
+from .errors import InputError, StorylineError
 from .grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date
 from .ingest import article_size_limit
 from .ingest.jsonl import parse_row
@@ -281,6 +281,12 @@ class Ingestor:
             self.newest = max(dated) if self.newest is None else max(self.newest, max(dated))
         now = time.time()
         with self.store.transaction():
+            if self.store.next_rowid() != first:  # under the write lock: did another process add rows?
+                raise StorylineError(
+                    f"{self.store.path}: another process wrote to this corpus during the ingest; "
+                    "ingest into one corpus from one process at a time (nothing committed is lost: "
+                    "run the ingest again to add the rest)"
+                )
             self.store.insert_articles(rows, now)
             for story, members in moves:
                 self.store.move_articles([r for r in members if r < first], story)

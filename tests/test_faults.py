@@ -290,9 +290,8 @@ def test_two_writers_leave_the_store_consistent_and_lose_nothing_committed(two_w
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Ingestor.add_batch picks rowids (store.next_rowid) before its transaction, so a batch another "
-    "process commits in between collides: 'IntegrityError: UNIQUE constraint failed: articles.rowid' "
-    "(reported; the command-line ingest dies with it when the service ingests at the same time)",
+    reason="two processes cannot yet ingest into one corpus at once: each keeps its own dedup and story "
+    "state; the second writer now stops with a clear error instead of colliding (see the next test)",
 )
 def test_interleaved_writers_do_not_collide(tmp_path):
     """Deterministic form of the race above: writer B commits a batch just before A's transaction."""
@@ -321,3 +320,32 @@ def test_interleaved_writers_do_not_collide(tmp_path):
         a_store.close()
         b_store.close()
     assert len(consistent(db)) == 10
+
+
+def test_interleaved_writer_stops_cleanly_and_loses_nothing(tmp_path):
+    """When another process commits during a batch, the batch is refused with one clear error, no collision."""
+    from contextlib import contextmanager
+
+    from storyline.corpus import Ingestor, IngestSummary
+    from storyline.errors import StorylineError
+    from storyline.model import Article
+
+    db = tmp_path / "c.db"
+    a_store, b_store = Store(db), Store(db)
+    a, b = Ingestor(a_store), Ingestor(b_store)
+    real = a_store.transaction
+
+    @contextmanager
+    def b_writes_first():
+        b.add_batch([Article.from_dict(r) for r in make_rows(5, "b")], IngestSummary())
+        with real() as conn:
+            yield conn
+
+    a_store.transaction = b_writes_first
+    try:
+        with pytest.raises(StorylineError, match="another process wrote to this corpus"):
+            a.add_batch([Article.from_dict(r) for r in make_rows(5, "a")], IngestSummary())
+    finally:
+        a_store.close()
+        b_store.close()
+    assert len(consistent(db)) == 5  # B's batch, whole; A's batch not half-written
