@@ -288,6 +288,33 @@ def test_two_writers_leave_the_store_consistent_and_lose_nothing_committed(two_w
     assert got["seen"] == sorted(got["seen"])
 
 
+def _interleaved_batch(db):
+    """Ingestor A's batch, with Ingestor B (another process) committing 5 rows just before A's transaction."""
+    from contextlib import contextmanager
+
+    from storyline.corpus import Ingestor, IngestSummary
+    from storyline.model import Article
+
+    a_store, b_store = Store(db), Store(db)
+    a, b = Ingestor(a_store), Ingestor(b_store)
+    real = a_store.transaction
+
+    @contextmanager
+    def b_writes_first():
+        b.add_batch([Article.from_dict(r) for r in make_rows(5, "b")], IngestSummary())
+        with real() as conn:
+            yield conn
+
+    a_store.transaction = b_writes_first
+    summary = IngestSummary()
+    try:
+        a.add_batch([Article.from_dict(r) for r in make_rows(5, "a")], summary)
+    finally:
+        a_store.close()
+        b_store.close()
+    return summary
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="two processes cannot yet ingest into one corpus at once: each keeps its own dedup and story "
@@ -295,57 +322,15 @@ def test_two_writers_leave_the_store_consistent_and_lose_nothing_committed(two_w
 )
 def test_interleaved_writers_do_not_collide(tmp_path):
     """Deterministic form of the race above: writer B commits a batch just before A's transaction."""
-    from contextlib import contextmanager
-
-    from storyline.corpus import Ingestor, IngestSummary
-    from storyline.model import Article
-
-    db = tmp_path / "c.db"
-    a_store, b_store = Store(db), Store(db)
-    a, b = Ingestor(a_store), Ingestor(b_store)
-    real = a_store.transaction
-
-    @contextmanager
-    def b_writes_first():
-        b.add_batch([Article.from_dict(r) for r in make_rows(5, "b")], IngestSummary())
-        with real() as conn:
-            yield conn
-
-    a_store.transaction = b_writes_first
-    try:
-        summary = IngestSummary()
-        a.add_batch([Article.from_dict(r) for r in make_rows(5, "a")], summary)
-        assert summary.added == 5
-    finally:
-        a_store.close()
-        b_store.close()
-    assert len(consistent(db)) == 10
+    summary = _interleaved_batch(tmp_path / "c.db")
+    assert summary.added == 5
+    assert len(consistent(tmp_path / "c.db")) == 10
 
 
 def test_interleaved_writer_stops_cleanly_and_loses_nothing(tmp_path):
     """When another process commits during a batch, the batch is refused with one clear error, no collision."""
-    from contextlib import contextmanager
-
-    from storyline.corpus import Ingestor, IngestSummary
     from storyline.errors import StorylineError
-    from storyline.model import Article
 
-    db = tmp_path / "c.db"
-    a_store, b_store = Store(db), Store(db)
-    a, b = Ingestor(a_store), Ingestor(b_store)
-    real = a_store.transaction
-
-    @contextmanager
-    def b_writes_first():
-        b.add_batch([Article.from_dict(r) for r in make_rows(5, "b")], IngestSummary())
-        with real() as conn:
-            yield conn
-
-    a_store.transaction = b_writes_first
-    try:
-        with pytest.raises(StorylineError, match="another process wrote to this corpus"):
-            a.add_batch([Article.from_dict(r) for r in make_rows(5, "a")], IngestSummary())
-    finally:
-        a_store.close()
-        b_store.close()
-    assert len(consistent(db)) == 5  # B's batch, whole; A's batch not half-written
+    with pytest.raises(StorylineError, match="another process wrote to this corpus"):
+        _interleaved_batch(tmp_path / "c.db")
+    assert len(consistent(tmp_path / "c.db")) == 5  # B's batch, whole; A's batch not half-written
