@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -119,6 +119,35 @@ def _iter_jsonl(path: Path) -> Iterator[Article | str]:
 
 
 # --- ingest --------------------------------------------------------------------------------------
+
+
+class _StoryState(Protocol):
+    clusterer: StoryClusterer
+    newest: float | None
+    window: float
+    max_active: int
+    touch: dict[int, int]
+    index_of: dict[int, int]
+    rowid_of: list[int]
+
+
+def evict_stories(state: _StoryState) -> None:
+    """Forget stories outside the time window and the least recently changed beyond ``max_active``
+    (shared by the local ingest and the Ray engine's story pass, so both forget the same stories)."""
+    c = state.clusterer
+    gone: list[int] = []
+    if state.newest is not None:
+        gone += [
+            k for k, s in c.stories.items() if s.last is not None and s.last < state.newest - state.window
+        ]
+    extra = len(c.stories) - len(gone) - state.max_active
+    if extra > 0:
+        rest = sorted((state.touch.get(k, 0), k) for k in c.stories if k not in set(gone))
+        gone += [k for _, k in rest[:extra]]
+    for k in gone:
+        for i in c.forget(k):
+            state.index_of.pop(state.rowid_of[i], None)
+        state.touch.pop(k, None)
 
 
 @dataclass
@@ -316,21 +345,7 @@ class Ingestor:
             used.add(a.id)
 
     def _evict(self) -> None:
-        """Forget stories outside the time window and the least recently changed beyond ``max_active``."""
-        c = self.clusterer
-        gone: list[int] = []
-        if self.newest is not None:
-            gone += [
-                k for k, s in c.stories.items() if s.last is not None and s.last < self.newest - self.window
-            ]
-        extra = len(c.stories) - len(gone) - self.max_active
-        if extra > 0:
-            rest = sorted((self.touch.get(k, 0), k) for k in c.stories if k not in set(gone))
-            gone += [k for _, k in rest[:extra]]
-        for k in gone:
-            for i in c.forget(k):
-                self.index_of.pop(self.rowid_of[i], None)
-            self.touch.pop(k, None)
+        evict_stories(self)
 
 
 def ingest(

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ..corpus import evict_stories
 from ..grouping import WINDOW_DAYS, StoryClusterer, cluster_terms
 
 
@@ -97,20 +98,7 @@ class OnlineStories:
         return stories
 
     def _evict(self) -> None:
-        c = self.clusterer
-        gone: list[int] = []
-        if self.newest is not None:
-            gone += [
-                k for k, s in c.stories.items() if s.last is not None and s.last < self.newest - self.window
-            ]
-        extra = len(c.stories) - len(gone) - self.max_active
-        if extra > 0:
-            rest = sorted((self.touch.get(k, 0), k) for k in c.stories if k not in set(gone))
-            gone += [k for _, k in rest[:extra]]
-        for k in gone:
-            for i in c.forget(k):
-                self.index_of.pop(self.rowid_of[i], None)
-            self.touch.pop(k, None)
+        evict_stories(self)
 
     def final_stories(self) -> list[int]:
         """The story of every article added, after all merges and splits (what the store holds)."""
