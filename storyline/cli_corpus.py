@@ -207,10 +207,7 @@ def register(app: typer.Typer) -> None:
 
 def _unique(articles: list) -> None:
     """Distinct ids (a repeated id gets a numeric suffix), as ``read_paths`` does."""
-    seen: dict[str, int] = {}
-    for a in articles:
-        base = a.id or "article"
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        if n:
-            a.id = f"{base}-{n + 1}"
+    from .ingest import unique_ids
+
+    for a, new in zip(articles, unique_ids([a.id for a in articles]), strict=True):
+        a.id = new

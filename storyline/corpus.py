@@ -108,14 +108,8 @@ def _iter_jsonl(path: Path) -> Iterator[Article | str]:
     with fh:
         for lineno, line in enumerate(fh, 1):
             art = parse_row(line, str(path), lineno, article_size_limit())
-            if art is None:
-                continue
-            if isinstance(art, str):
-                yield art
-                continue
-            art.id = art.id or f"{path.stem}-{lineno}"
-            art.path = art.path or str(path)
-            yield art
+            if art is not None:
+                yield art  # an Article (id and path defaulted by parse_row) or an error line
 
 
 # --- ingest --------------------------------------------------------------------------------------

@@ -192,18 +192,18 @@ class Store:
     # -- lookups --------------------------------------------------------------------------------
     def known_keys(self, keys: Sequence[str]) -> set[str]:
         """Which ingest keys are already stored."""
-        out: set[str] = set()
-        for i in range(0, len(keys), 500):
-            part = list(keys[i : i + 500])
-            q = f"SELECT ingest_key FROM articles WHERE ingest_key IN ({','.join('?' * len(part))})"
-            out.update(r[0] for r in self.conn.execute(q, part))
-        return out
+        return self._present("ingest_key", keys)
 
     def ids_taken(self, ids: Sequence[str]) -> set[str]:
+        """Which article ids are already stored."""
+        return self._present("id", ids)
+
+    def _present(self, column: str, values: Sequence[str]) -> set[str]:
+        """The values of ``values`` found in ``articles.column`` (queried 500 at a time)."""
         out: set[str] = set()
-        for i in range(0, len(ids), 500):
-            part = list(ids[i : i + 500])
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})"
+        for i in range(0, len(values), 500):
+            part = list(values[i : i + 500])
+            q = f"SELECT {column} FROM articles WHERE {column} IN ({','.join('?' * len(part))})"
             out.update(r[0] for r in self.conn.execute(q, part))
         return out
 

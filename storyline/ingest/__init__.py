@@ -158,11 +158,18 @@ def read_paths(
     return articles, errors
 
 
-def _dedupe_ids(articles: list[Article]) -> None:
+def unique_ids(ids: list[str]) -> list[str]:
+    """Distinct ids: a repeated id gets ``-2``, ``-3``, ... (the rule of every command that reads files)."""
     seen: dict[str, int] = {}
-    for art in articles:
-        base = art.id or "article"
+    out = []
+    for i in ids:
+        base = i or "article"
         n = seen.get(base, 0)
         seen[base] = n + 1
-        if n:
-            art.id = f"{base}-{n + 1}"
+        out.append(f"{base}-{n + 1}" if n else i)
+    return out
+
+
+def _dedupe_ids(articles: list[Article]) -> None:
+    for art, new in zip(articles, unique_ids([a.id for a in articles]), strict=True):
+        art.id = new

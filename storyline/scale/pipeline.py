@@ -61,14 +61,9 @@ def _report(metas: Sequence[dict[str, Any]], on_error: Callable[[str], None] | N
 
 def _unique_cli(ids: list[str]) -> list[str]:
     """Distinct ids as ``storyline cluster`` makes them (a repeated id gets ``-2``, ``-3``, ...)."""
-    seen: dict[str, int] = {}
-    out = []
-    for i in ids:
-        base = i or "article"
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        out.append(f"{base}-{n + 1}" if n else i)
-    return out
+    from ..ingest import unique_ids
+
+    return unique_ids(ids)
 
 
 def run_cluster_ray(

@@ -168,14 +168,8 @@ def _row(line: str, path: Path, lineno: int) -> Iterator[Article | str]:
     from ..ingest.jsonl import parse_row
 
     art = parse_row(line, str(path), lineno, article_size_limit())
-    if art is None:
-        return
-    if isinstance(art, str):
-        yield art
-        return
-    art.id = art.id or f"{path.stem}-{lineno}"
-    art.path = art.path or str(path)
-    yield art
+    if art is not None:
+        yield art  # an Article (id and path defaulted by parse_row) or an error line
 
 
 def _read_parquet(shard: Shard) -> Iterator[Article | str]:
