@@ -53,10 +53,67 @@ def sentences_of(articles: list[Article]) -> list[Sentence]:
     return out
 
 
+PAIR_EXPANSION_LIMIT = 2_000_000  # shared-stem (pair, stem) entries enumerated in numpy; more go to scipy
+SMALL_EXPANSION = 3_000  # ... and up to this many in plain Python
+
+
+def shared_counts(rows: list[list[int]], width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """All pairs ``(i, j)`` of rows sharing a column, with the number shared, or None when too many.
+
+    The order is that of scipy's sparse product ``X @ X.T`` (row by row; within a row, partners in reverse
+    order of discovery when walking the row's columns), so ties downstream break as they always did.
+    """
+    n = len(rows)
+    holders_of: dict[int, list[int]] = {}
+    for r, row in enumerate(rows):
+        for c in row:
+            holders_of.setdefault(c, []).append(r)
+    total = sum(len(h) ** 2 for h in holders_of.values())
+    if total <= SMALL_EXPANSION:  # a few sentences: plain Python beats numpy's per-call overhead
+        pi: list[int] = []
+        pj: list[int] = []
+        counts: list[int] = []
+        for r, row in enumerate(rows):
+            met: dict[int, int] = {}  # partner -> shared columns, in order of discovery
+            for c in row:
+                for other in holders_of[c]:
+                    met[other] = met.get(other, 0) + 1
+            for other in reversed(met):
+                pi.append(r)
+                pj.append(other)
+                counts.append(met[other])
+        return np.array(pi, dtype=np.int64), np.array(pj, dtype=np.int64), np.array(counts, dtype=np.float64)
+    if total > PAIR_EXPANSION_LIMIT:
+        return None
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=n)
+    cols = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=int(lengths.sum()))
+    df = np.bincount(cols, minlength=width)
+    reps = df[cols]  # each (row, column) entry meets every row holding that column
+    row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    holders = row_of[np.argsort(cols, kind="stable")]  # rows of each column, ascending
+    col_start = np.cumsum(df) - df
+    entry = np.repeat(np.arange(len(cols)), reps)
+    within = np.arange(total) - np.repeat(np.cumsum(reps) - reps, reps)
+    ii = row_of[entry]
+    jj = holders[col_start[cols[entry]] + within]
+    keys, first, counts = np.unique(ii * max(n, 1) + jj, return_index=True, return_counts=True)
+    ui, uj = keys // max(n, 1), keys % max(n, 1)
+    order = np.lexsort((-first, ui))
+    return ui[order], uj[order], counts[order].astype(np.float64)
+
+
 def candidate_pairs(bank: SentenceBank, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cross-article pairs (i < j) whose weighted Dice reaches :data:`PREFILTER_DICE`."""
-    overlap = sp.triu(bank.weighted @ bank.unigrams.T, k=1).tocoo()
-    i, j, ov = overlap.row, overlap.col, overlap.data
+    found = None
+    if bank.idf_weights is None:  # binary weights: overlaps are shared-stem counts
+        found = shared_counts(*bank.rows["unigrams"])
+    if found is None:
+        overlap = sp.triu(bank.weighted @ bank.unigrams.T, k=1).tocoo()
+        i, j, ov = overlap.row, overlap.col, overlap.data
+    else:
+        i, j, ov = found
+        upper = i < j
+        i, j, ov = i[upper], j[upper], ov[upper]
     keep = owner[i] != owner[j]
     i, j, ov = i[keep], j[keep], ov[keep]
     dice = 2 * ov / (bank.weight_sum[i] + bank.weight_sum[j] + 1e-9)

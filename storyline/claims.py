@@ -24,15 +24,25 @@ def claim_status(independent: int, total_independent: int, n_sources: int, total
 
 def centrality(alignment: Alignment) -> np.ndarray:
     """Cosine of each sentence's stem vector with the story's centroid (a TF-IDF-weighted bag)."""
-    x = alignment.bank.weighted
-    if x.shape[0] == 0:
+    bank = alignment.bank
+    if len(bank) == 0:
         return np.zeros(0)
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    centroid = np.asarray(x.sum(axis=0)).ravel()
+    if bank.idf_weights is not None:
+        x = bank.weighted
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        centroid = np.asarray(x.sum(axis=0)).ravel()
+        dots = x @ centroid
+    else:  # binary bags: every sum below is a small integer, exact in any order
+        rows, width = bank.rows["unigrams"]
+        cols = np.fromiter((c for r in rows for c in r), dtype=np.int64)
+        centroid = np.bincount(cols, minlength=max(width, 1)).astype(np.float64)
+        owner = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        dots = np.bincount(owner, weights=centroid[cols], minlength=len(rows))
+        norms = np.sqrt(bank.length)
     c_norm = np.linalg.norm(centroid)
     if c_norm == 0:
-        return np.zeros(x.shape[0])
-    return (x @ centroid) / (np.maximum(norms, 1e-9) * c_norm)
+        return np.zeros(len(bank))
+    return dots / (np.maximum(norms, 1e-9) * c_norm)
 
 
 def representative(

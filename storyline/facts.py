@@ -38,7 +38,9 @@ import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -321,6 +323,33 @@ _SPELLED_RE = re.compile(
     r"(?:\s+(?:thousand|million|billion|trillion))?\b",
     re.I,
 )
+# Every match of _SPELLED_RE or _VAGUE_RE contains one of these words (same case rule): a text without them
+# needs neither scan. Likewise _DIGIT_RE needs an ASCII digit.
+_NUMBER_WORD_HINTS = (
+    *_SMALL_NUM,
+    *_TENS_NUM,
+    "hundred",
+    "dozen",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "scores",
+)
+_NUMBER_WORD_HINT_RE = re.compile("|".join(_NUMBER_WORD_HINTS), re.I)
+# the only characters re.IGNORECASE matches to an ASCII letter that str.lower() does not turn into it
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+
+
+def _may_have_number_words(text: str) -> bool:
+    """Whether ``text`` may hold a spelled or vague number (a cheap, never-false-negative test)."""
+    if any(c in text for c in _ODD_CASE):
+        return _NUMBER_WORD_HINT_RE.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in _NUMBER_WORD_HINTS)
+
+
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _VAGUE_RE = re.compile(
     r"\b(?P<v>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds|thousands"
     r"|millions|billions)\s+of\b",
@@ -419,6 +448,7 @@ _DATE_RES = {
     "wd": re.compile(rf"\b(?P<wd>{_WD})(?![\w’'])"),
     "year": re.compile(r"(?<![\w$€£.,/'’])(?P<y>1[89][0-9]{2}|20[0-9]{2})(?![\w%]|[.,][0-9])"),
 }
+_DATE_RES_NO_DIGIT = [(k, rx) for k, rx in _DATE_RES.items() if k in ("my", "wd")]
 # looked for to the left of a match (regexes that start with an optional part are slow to scan)
 _WD_BEFORE_RE = re.compile(rf"\b(?P<wd>{_WD}),?\s+(?:the\s+)?$")
 _YEAR_LEFT_RE = re.compile(
@@ -569,6 +599,7 @@ _TOK_RE = re.compile(r"\([^\W\d_][\w.&]*\)|[^\W_][\w'’.\-]*")
 _ACR_RE = re.compile(r"\(([^\W\d_][\w.&]*)\)")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
 _QUOTE_CHARS = "\"“”„«»‘’'‹›"
+_QUOTE_MARK_RE = re.compile("[" + re.escape(_QUOTE_CHARS + "`") + "]")
 # a "quote" that starts with its own attribution was paired across a missing mark: '"Gage said. He ...'
 _PARTY_STATE_RE = re.compile(r"^(?:[RDI]|Rep|Dem|Ind)\s?-\s?[A-Z][\w.]{0,6}(?:\s?[A-Z][\w.]{0,5})?$")
 # "(R-S.D.)", "(D-N.Y.)": party/state tags after a lawmaker's name
@@ -666,8 +697,21 @@ def _prev_word(text: str, pos: int) -> str:
     return m.group(1) if m else ""
 
 
-def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+def _overlaps(spans: Iterable[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
+
+
+class _BlockedSpans:
+    """The date and time spans of a text, found on first use (most number-word hits need none)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        if self.spans is None:
+            self.spans = _blocked_spans(self.text)
+        return iter(self.spans)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -684,7 +728,9 @@ def extract_dates(text: str) -> list[DateMention]:
     if not isinstance(text, str) or not text:
         return []
     found: list[tuple[int, int, DateMention]] = []
-    for kind, rx in _DATE_RES.items():
+    # without an ASCII digit only month and weekday names can match (every other pattern needs a digit)
+    patterns = _DATE_RES.items() if _ASCII_DIGIT_RE.search(text) else _DATE_RES_NO_DIGIT
+    for kind, rx in patterns:
         for m in rx.finditer(text):
             dm = _date_from_match(kind, m, text)
             if dm is not None:
@@ -841,7 +887,7 @@ class _Cand:
     hyph: bool = False  # joined by a hyphen to another number ("45-7-2"): only kept as part of a range
 
 
-def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
+def _digit_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Cand]:
     out = []
     for m in _DIGIT_RE.finditer(text):
         ns, ne = m.start("num"), m.end("num")
@@ -906,7 +952,7 @@ def _digit_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
     return out
 
 
-def _spelled_candidates(text: str, blocked: list[tuple[int, int]]) -> list[_Cand]:
+def _spelled_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Cand]:
     out = []
     for m in _SPELLED_RE.finditer(text):
         s, e = m.start(), m.end()
@@ -1088,7 +1134,8 @@ def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str 
 
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     spans = [(d.start, d.end) for d in extract_dates(text)]
-    spans += [(m.start(), m.end()) for m in _TIME_RE.finditer(text)]
+    if _ASCII_DIGIT_RE.search(text):  # every time pattern starts with a digit
+        spans += [(m.start(), m.end()) for m in _TIME_RE.finditer(text)]
     return spans
 
 
@@ -1096,8 +1143,14 @@ def extract_quantities(text: str) -> list[Quantity]:
     """Quantities in ``text`` with qualifier and unit (see the module docstring for the rules)."""
     if not isinstance(text, str) or not text:
         return []
-    blocked = _blocked_spans(text)
-    cands = _digit_candidates(text, blocked) + _spelled_candidates(text, blocked)
+    digits = _ASCII_DIGIT_RE.search(text) is not None
+    words = _may_have_number_words(text)
+    if not digits and not words:
+        return []  # no candidate can match
+    blocked = _BlockedSpans(text)
+    cands = (_digit_candidates(text, blocked) if digits else []) + (
+        _spelled_candidates(text, blocked) if words else []
+    )
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[_Cand] = []
     for c in cands:
@@ -1287,10 +1340,11 @@ def _quote_spans(text: str, sent_of: list[int]) -> list[tuple[int, int, int, int
     sgl_open: int | None = None
     p = 0
     while p < n:
+        mark = _QUOTE_MARK_RE.search(text, p)  # skip straight to the next quote mark or backtick
+        if mark is None:
+            break
+        p = mark.start()
         ch = text[p]
-        if ch not in _QUOTE_CHARS and ch != "`":
-            p += 1
-            continue
         prev = text[p - 1] if p > 0 else " "
         nxt = text[p + 1] if p + 1 < n else " "
         width = 1
@@ -1705,19 +1759,40 @@ def _names_in(s: str) -> list[_NameCand]:
     return out
 
 
+class _SentenceNames:
+    """Name candidates of each (quote-masked) sentence, found on first use: most sentences are never asked."""
+
+    def __init__(self, sents: list[str], msents: list[str]) -> None:
+        self.sents, self.msents = sents, msents
+        self.found: list[list[_NameCand] | None] = [None] * len(sents)
+
+    def __getitem__(self, i: int) -> list[_NameCand]:
+        cands = self.found[i]
+        if cands is None:
+            # a headline in title case gives no reliable names
+            cands = self.found[i] = [] if _is_headline(self.sents[i]) else _names_in(self.msents[i])
+        return cands
+
+
 def _mask_quotes(text: str, spans: list[tuple[int, int, int, int]]) -> str:
     chars = list(text)
     for o, _cs, _ce, c in spans:
-        for p in range(o, min(c, len(chars))):
-            if chars[p] != "\n":
-                chars[p] = " "
+        end = min(c, len(chars))
+        if o < end:
+            chars[o:end] = ["\n" if ch == "\n" else " " for ch in chars[o:end]]
     return "".join(chars)
 
 
 def _name_tokens(name: str) -> list[str]:
+    return list(_cached_name_tokens(name))
+
+
+@lru_cache(maxsize=8192)
+def _cached_name_tokens(name: str) -> tuple[str, ...]:
+    """Lower-case word tokens of a name, titles dropped (cached: names recur across a story's quotes)."""
     norm = unicodedata.normalize("NFKC", name).replace("’", "'").lower()
     norm = re.sub(r"[-‐–]", " ", norm)
-    return [t for t in re.findall(r"[^\W_]+(?:'[^\W_]+)?", norm) if t not in ("mr", "mrs", "ms", "dr")]
+    return tuple(t for t in re.findall(r"[^\W_]+(?:'[^\W_]+)?", norm) if t not in ("mr", "mrs", "ms", "dr"))
 
 
 def _tok_eq(a: str, b: str) -> bool:
@@ -1761,7 +1836,7 @@ def same_speaker(a: str | None, b: str | None) -> bool:
 
 def _resolve(
     kind: str,
-    cands_by_sent: list[list[_NameCand]],
+    cands_by_sent: _SentenceNames,
     i: int,
     pre_cands: list[_NameCand],
     msents: list[str] | None = None,
@@ -1793,7 +1868,7 @@ def _resolve(
     return None
 
 
-def _expand(name: str, cands_by_sent: list[list[_NameCand]], i: int) -> str:
+def _expand(name: str, cands_by_sent: _SentenceNames, i: int) -> str:
     """Replace a short name by the most recent longer name it is the first/last part of."""
     toks = _name_tokens(name)
     if not toks or len(toks) > 2:
@@ -1801,8 +1876,10 @@ def _expand(name: str, cands_by_sent: list[list[_NameCand]], i: int) -> str:
     best = None
     for j in range(0, i + 1):
         for c in cands_by_sent[j]:
+            if not c.person or not 2 <= len(c.name.split()) <= 4:
+                continue
             ct = _name_tokens(c.name)
-            if not 2 <= len(c.name.split()) <= 4 or len(ct) <= len(toks) or not c.person:
+            if len(ct) <= len(toks):
                 continue
             if ct[: len(toks)] == toks or ct[-len(toks) :] == toks:
                 best = c.name  # the most recent one
@@ -1942,15 +2019,15 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
         starts.append(pos)
         pos += len(s) + 1
     joined = " ".join(sents)
-    sent_of = [0] * (len(joined) + 1)
-    for i, st in enumerate(starts):
-        for p in range(st, min(st + len(sents[i]) + 1, len(joined) + 1)):
-            sent_of[p] = i
+    sent_of: list[int] = []  # sentence of each character of ``joined`` (and of the separator after it)
+    for i, s in enumerate(sents):
+        sent_of += [i] * (len(s) + 1)
     spans = _quote_spans(joined, sent_of)
+    if not spans:
+        return []
     masked = _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), _mask_quotes(joined, spans))
     msents = [masked[st : st + len(sents[i])] for i, st in enumerate(starts)]
-    # a headline in title case gives no reliable names
-    cands_by_sent = [[] if _is_headline(sents[i]) else _names_in(ms) for i, ms in enumerate(msents)]
+    cands_by_sent = _SentenceNames(sents, msents)
     out: list[QuoteMention] = []
     prev_q: tuple[str | None, int] | None = None
     for o, cs, ce, c in spans:

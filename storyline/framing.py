@@ -161,8 +161,8 @@ def find_loaded(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, in
     if len(norm) != len(text):  # a few characters lower-case to two; keep offsets aligned
         norm = "".join(c if len(c) == 1 else o for c, o in zip(map(str.lower, text), text, strict=True))
     norm = _fold(norm)
-    matches = list(_TOKEN.finditer(norm))
-    toks = [m.group() for m in matches]
+    toks = _TOKEN.findall(norm)
+    matches: list[re.Match[str]] = []  # token spans, found only once a term matches
     words, phrases, blocked, trigger = lex.words, lex.phrases, lex.blocked, lex.trigger
     out: list[tuple[int, int, str]] = []
     nxt = 0
@@ -183,6 +183,8 @@ def find_loaded(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, in
                 end = i
             else:
                 continue
+        if not matches:
+            matches = list(_TOKEN.finditer(norm))
         a, b = matches[i].start(), matches[end].end()
         if end == i and tok.endswith("'s") and tok not in words:
             b -= 2  # drop the possessive from the surface form
@@ -191,9 +193,20 @@ def find_loaded(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, in
     return out
 
 
+CACHE_CHARS = 2000  # texts up to this long (sentences, titles) have their terms cached
+
+
 def loaded_terms(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """The distinct loaded words/phrases ``text`` uses, lower-cased surface forms in order of first use."""
+    if lexicon is None and len(text) <= CACHE_CHARS:
+        return list(_default_terms(text))
     return list(dict.fromkeys(s for _, _, s in find_loaded(text, lexicon)))
+
+
+@lru_cache(maxsize=32768)
+def _default_terms(text: str) -> tuple[str, ...]:
+    """:func:`loaded_terms` with the default lexicon, cached: a brief asks again for each claim's mentions."""
+    return tuple(dict.fromkeys(s for _, _, s in find_loaded(text)))
 
 
 def neutrality(text: str, lexicon: Lexicon | None = None) -> float:

@@ -42,6 +42,10 @@ class Provenance:
         return len({self.group_of[i] for i in ids if i in self.group_of})
 
 
+SMALL_CONTAINMENT = 20_000  # (sentences x articles) cells at most: shingle overlaps from Python sets
+SMALL_DETAIL = 16  # articles at most: the detail view from dense arrays instead of scipy products
+
+
 def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
     """Share of each article's words rendered in each other article (rows: copier, columns: source)."""
     ids = [a.id for a in articles]
@@ -52,24 +56,15 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
     owner = np.array([index[s.article] for s in sents], dtype=np.int64)
     # best aligned similarity of each sentence to each other article
     best = np.zeros((len(sents), n))
-    for i, j in alignment.edges:
-        s = alignment.score(i, j)
-        best[i, owner[j]] = max(best[i, owner[j]], s)
-        best[j, owner[i]] = max(best[j, owner[i]], s)
+    if alignment.edges:
+        edges = list(alignment.edges)
+        ei, ej = np.array(edges, dtype=np.int64).T
+        sims = np.array([alignment.score(i, j) for i, j in edges], dtype=np.float64)
+        np.maximum.at(best, (ei, owner[ej]), sims)
+        np.maximum.at(best, (ej, owner[ei]), sims)
     # verbatim reuse: share of each sentence's word shingles found anywhere in each other article
-    sent_sh = [shingles(s.norm, SHINGLE) for s in sents]
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for k, sh in enumerate(sent_sh):
-        for g in sh:
-            rows.append(k)
-            cols.append(vocab.setdefault(g, len(vocab)))
-    if vocab:
-        sent_x = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sents), len(vocab)))
-        art_x = sp.csr_matrix((np.ones(len(sents)), (owner, np.arange(len(sents)))), shape=(n, len(sents)))
-        art_x = (art_x @ sent_x).sign()
-        contained = (sent_x @ art_x.T).toarray() / np.maximum(np.asarray(sent_x.sum(axis=1)), 1)
-        contained[np.arange(len(sents)), owner] = 0.0
+    contained = shingle_containment([shingles(s.norm, SHINGLE) for s in sents], owner, n)
+    if contained is not None:
         best = np.maximum(best, contained)
     # a paraphrase found in many articles is shared news, not evidence of copying one of them:
     # below NEAR_COPY its credit is split among the articles that carry it (verbatim copies keep it all)
@@ -86,16 +81,64 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
     return reuse
 
 
+def shingle_containment(sent_sh: list[set[str]], owner: np.ndarray, n: int) -> np.ndarray | None:
+    """``[k, a]``: share of sentence ``k``'s shingles found in article ``a`` (0 for its own); None: no shingles."""
+    m = len(sent_sh)
+    if not any(sent_sh):
+        return None
+    sizes = np.maximum(np.array([len(sh) for sh in sent_sh], dtype=np.int64), 1)[:, None]
+    if m * n <= SMALL_CONTAINMENT:
+        art_sh: list[set[str]] = [set() for _ in range(n)]
+        for k, sh in enumerate(sent_sh):
+            art_sh[owner[k]] |= sh
+        counts = np.array([[len(sh & other) for other in art_sh] for sh in sent_sh], dtype=np.int64)
+    else:
+        vocab: dict[str, int] = {}
+        setdefault = vocab.setdefault
+        cols = [setdefault(g, len(vocab)) for sh in sent_sh for g in sh]
+        indptr = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum([len(sh) for sh in sent_sh], out=indptr[1:])
+        sent_x = sp.csr_matrix(
+            (np.ones(len(cols)), np.array(cols, dtype=np.int64), indptr), shape=(m, len(vocab))
+        )
+        art_x = sp.csr_matrix((np.ones(m), owner, np.arange(m + 1)), shape=(m, n)).T.tocsr()
+        art_x = (art_x @ sent_x).sign()
+        counts = (sent_x @ art_x.T).toarray()
+    contained = counts / sizes
+    contained[np.arange(m), owner] = 0.0
+    return contained
+
+
 def detail_overlap(alignment: Alignment, index: dict[str, int]) -> np.ndarray:
     """Share of each article's rarity-weighted content stems that each other article also uses."""
     n = len(index)
     rows = np.array([index[s.article] for s in alignment.sentences], dtype=np.int64)
-    onehot = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n, len(rows)))
-    present = (onehot @ alignment.bank.unigrams).sign()  # articles x stems
-    df = np.asarray(present.sum(axis=0)).ravel()
-    weighted = present.multiply(np.log((n + 1) / np.maximum(df, 1))[None, :]).tocsr()
-    shared = (weighted @ present.T).toarray()
-    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    if n > SMALL_DETAIL:
+        onehot = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n, len(rows)))
+        present = (onehot @ alignment.bank.unigrams).sign()  # articles x stems
+        df = np.asarray(present.sum(axis=0)).ravel()
+        weighted = present.multiply(np.log((n + 1) / np.maximum(df, 1))[None, :]).tocsr()
+        shared = (weighted @ present.T).toarray()
+        totals = np.asarray(weighted.sum(axis=1)).ravel()
+        return shared / np.maximum(totals, 1e-9)[:, None]
+    # the same sums in the same order as the sparse product: each article's stems in column order
+    stem_rows, width = alignment.bank.rows["unigrams"]
+    present = np.zeros((n, max(width, 1)), dtype=bool)
+    for a, cols in zip(rows.tolist(), stem_rows, strict=True):
+        present[a, cols] = True
+    weight = np.log((n + 1) / np.maximum(present.sum(axis=0), 1))
+    shared = np.zeros((n, n))
+    data = []
+    for a in range(n):
+        cols = np.flatnonzero(present[a])
+        if len(cols):
+            shared[a] = np.cumsum(present[:, cols] * weight[cols], axis=1)[:, -1]
+            data.append(weight[cols])
+    totals = np.zeros(n)
+    nonempty = present.any(axis=1)
+    if data:
+        lengths = present.sum(axis=1)[nonempty]
+        totals[nonempty] = np.add.reduceat(np.concatenate(data), np.cumsum(lengths) - lengths)
     return shared / np.maximum(totals, 1e-9)[:, None]
 
 

@@ -109,26 +109,42 @@ def stem(word: str) -> str:
 
 def tokens(norm: str) -> list[str]:
     """Word tokens of a normalised (lower-case) text; thousands separators dropped from numbers."""
-    out = []
-    for tok in _TOKEN.findall(norm):
-        if _NUMBER.match(tok):
-            tok = tok.replace(",", "")
-        out.append(tok.strip(".,'"))
-    return [t for t in out if t]
+    return list(_cached_tokens(norm) if len(norm) <= CACHE_CHARS else _tokens(norm))
+
+
+def _tokens(norm: str) -> tuple[str, ...]:
+    # a token starts and ends with [a-z0-9], so only a comma inside a number ever needs rewriting
+    toks = _TOKEN.findall(norm)
+    if "," in norm:
+        toks = [t.replace(",", "") if "," in t and _NUMBER.match(t) else t for t in toks]
+    return tuple(toks)
 
 
 def content_stems(norm: str) -> list[str]:
     """Stems of the content words (stop words dropped; numbers kept as written)."""
-    return [
-        t if t[0].isdigit() else stem(t)
-        for t in tokens(norm)
-        if t not in STOPWORDS and len(t) > 1 or t.isdigit()
-    ]
+    return list(content_stem_tuple(norm))
+
+
+def content_stem_tuple(norm: str) -> tuple[str, ...]:
+    """:func:`content_stems` as a tuple, cached for sentence-sized texts (several stages stem each sentence)."""
+    return _cached_stems(norm) if len(norm) <= CACHE_CHARS else _stems(norm)
+
+
+def _stems(norm: str) -> tuple[str, ...]:
+    toks = _cached_tokens(norm) if len(norm) <= CACHE_CHARS else _tokens(norm)
+    return tuple(
+        t if t[0].isdigit() else stem(t) for t in toks if t not in STOPWORDS and len(t) > 1 or t.isdigit()
+    )
+
+
+CACHE_CHARS = MAX_SENTENCE_CHARS  # texts up to this long (sentences, titles) have tokens and stems cached
+_cached_tokens = lru_cache(maxsize=32768)(_tokens)
+_cached_stems = lru_cache(maxsize=32768)(_stems)
 
 
 def shingles(norm: str, k: int = 5) -> set[str]:
     """Word k-shingles of a normalised text (all words, for text-reuse detection)."""
-    toks = tokens(norm)
+    toks = _cached_tokens(norm) if len(norm) <= CACHE_CHARS else _tokens(norm)
     if len(toks) < k:
         return {" ".join(toks)} if toks else set()
     return {" ".join(toks[i : i + k]) for i in range(len(toks) - k + 1)}

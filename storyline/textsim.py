@@ -12,14 +12,13 @@ so the story's topic words ("North Korea") count less than the words that tell c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz
 
 from .clean import normalize
-from .segment import content_stems
+from .segment import content_stem_tuple
 
 FEATURES = (
     "dice",
@@ -36,57 +35,110 @@ INTERCEPT = -6.3283
 SAME_CLAIM_THRESHOLD = 0.5
 
 
-@dataclass
-class SentenceBank:
-    """Sparse bags of stems for a list of sentences, ready for pairwise scoring."""
+BITSET_CELLS = 50_000_000  # sentences x columns at most: pair overlaps from Python-int bitsets, not scipy
 
-    norms: list[str]
-    unigrams: sp.csr_matrix  # binary presence, n x V
-    weighted: sp.csr_matrix  # presence x idf
-    bigrams: sp.csr_matrix  # binary presence of stem bigrams
-    numbers: sp.csr_matrix  # binary presence of number tokens
-    weight_sum: np.ndarray
-    length: np.ndarray  # number of content stems
-    text_ids: np.ndarray | None = None  # same id for identical texts (filled on first use)
+
+class SentenceBank:
+    """Bags of stems for a list of sentences, ready for pairwise scoring.
+
+    Each bag is kept as its sorted column ids (and, lazily, as a Python-int bitset); the scipy matrices
+    ``unigrams``, ``weighted``, ``bigrams`` and ``numbers`` are built on first use, so a small story never
+    pays for sparse-matrix construction.
+    """
+
+    def __init__(
+        self,
+        norms: list[str],
+        rows: dict[str, tuple[list[list[int]], int]],
+        idf_weights: np.ndarray | None = None,
+    ) -> None:
+        self.norms = norms
+        self.rows = rows  # kind -> (sorted column ids per sentence, number of columns)
+        self.idf_weights = idf_weights  # None: ``weighted`` is the binary ``unigrams``
+        self.text_ids: np.ndarray | None = None  # same id for identical texts (filled on first use)
+        self._csr: dict[str, sp.csr_matrix] = {}
+        self._bits: dict[str, list[int]] = {}
+        self.length = np.array([len(r) for r in rows["unigrams"][0]], dtype=np.float64)
+        if idf_weights is None:
+            self.weight_sum = self.length.copy()
+        else:
+            self.weight_sum = np.asarray(self.weighted.sum(axis=1)).ravel()
 
     def __len__(self) -> int:
         return len(self.norms)
 
+    def csr(self, kind: str) -> sp.csr_matrix:
+        """Binary presence matrix (sentences x columns) of ``unigrams``, ``bigrams`` or ``numbers``."""
+        mat = self._csr.get(kind)
+        if mat is None:
+            rows, width = self.rows[kind]
+            indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+            np.cumsum([len(r) for r in rows], out=indptr[1:])
+            indices = np.fromiter((c for r in rows for c in r), dtype=np.int32, count=int(indptr[-1]))
+            data = np.ones(len(indices), dtype=np.float64)
+            mat = self._csr[kind] = sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
+        return mat
 
-def _presence(rows: list[list[str]]) -> tuple[sp.csr_matrix, dict[str, int]]:
+    def bits(self, kind: str) -> list[int]:
+        """Each sentence's columns of ``kind`` as one Python int (bit ``c`` set for column ``c``)."""
+        out = self._bits.get(kind)
+        if out is None:
+            out = self._bits[kind] = [sum(1 << c for c in r) for r in self.rows[kind][0]]
+        return out
+
+    def sizes(self, kind: str) -> np.ndarray:
+        """Number of columns of ``kind`` each sentence has."""
+        return np.array([len(r) for r in self.rows[kind][0]], dtype=np.float64)
+
+    @property
+    def unigrams(self) -> sp.csr_matrix:  # binary presence, n x V
+        return self.csr("unigrams")
+
+    @property
+    def bigrams(self) -> sp.csr_matrix:  # binary presence of stem bigrams
+        return self.csr("bigrams")
+
+    @property
+    def numbers(self) -> sp.csr_matrix:  # binary presence of number tokens
+        return self.csr("numbers")
+
+    @property
+    def weighted(self) -> sp.csr_matrix:  # presence x idf
+        mat = self._csr.get("weighted")
+        if mat is None:
+            uni = self.unigrams
+            if self.idf_weights is None:
+                mat = uni.copy()
+            else:
+                mat = sp.csr_matrix(uni.multiply(self.idf_weights[None, :]))
+            self._csr["weighted"] = mat
+        return mat
+
+
+def _presence(rows: list[tuple[str, ...]] | list[list[str]]) -> tuple[list[list[int]], int]:
+    """Sorted column ids of each row's distinct items (columns numbered in order of first use)."""
     vocab: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
+    setdefault = vocab.setdefault
+    out = []
     for row in rows:
-        cols = {vocab.setdefault(t, len(vocab)) for t in row}
-        indices.extend(sorted(cols))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    mat = sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(len(vocab), 1)))
-    return mat, vocab
+        out.append(sorted({setdefault(t, len(vocab)) for t in row}))
+    return out, len(vocab)
 
 
 def build_bank(norms: Sequence[str], idf: bool = False) -> SentenceBank:
     """Vectorise normalised sentences; ``idf=True`` weights stems by their rarity among them."""
-    stems = [content_stems(s) for s in norms]
-    uni, _ = _presence(stems)
-    bi, _ = _presence([[f"{a} {b}" for a, b in zip(s, s[1:], strict=False)] for s in stems])
-    num, _ = _presence([[t for t in s if t[0].isdigit()] for s in stems])
+    stems = [content_stem_tuple(s) for s in norms]
+    rows = {
+        "unigrams": _presence(stems),
+        "bigrams": _presence([[f"{a} {b}" for a, b in zip(s, s[1:], strict=False)] for s in stems]),
+        "numbers": _presence([[t for t in s if t[0].isdigit()] for s in stems]),
+    }
+    weights = None
     if idf and len(norms) > 2:
-        df = np.asarray(uni.sum(axis=0)).ravel()
+        rows_u, width = rows["unigrams"]
+        df = np.bincount(np.fromiter((c for r in rows_u for c in r), dtype=np.int64), minlength=max(width, 1))
         weights = np.log((len(norms) + 1) / (df + 1)) + 1.0
-        weighted = sp.csr_matrix(uni.multiply(weights[None, :]))
-    else:
-        weighted = uni.copy()
-    return SentenceBank(
-        norms=list(norms),
-        unigrams=uni,
-        weighted=weighted,
-        bigrams=bi,
-        numbers=num,
-        weight_sum=np.asarray(weighted.sum(axis=1)).ravel(),
-        length=np.asarray(uni.sum(axis=1)).ravel(),
-    )
+    return SentenceBank(norms=list(norms), rows=rows, idf_weights=weights)
 
 
 def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -102,10 +154,25 @@ def _rowdot(a: sp.csr_matrix, b: sp.csr_matrix, i: np.ndarray, j: np.ndarray) ->
     return np.asarray(prod[i, j]).ravel()
 
 
+def _shared(bank: SentenceBank, kind: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Number of ``kind`` columns sentences ``i[k]`` and ``j[k]`` share (exact small integers as floats)."""
+    rows, width = bank.rows[kind]
+    if len(rows) * width <= BITSET_CELLS:
+        bits = bank.bits(kind)
+        return np.fromiter(
+            ((bits[x] & bits[y]).bit_count() for x, y in zip(i.tolist(), j.tolist(), strict=True)),
+            dtype=np.float64,
+            count=len(i),
+        )
+    mat = bank.csr(kind)
+    return _rowdot(mat, mat, i, j)
+
+
 def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """RapidFuzz token-set ratio per pair, computed once per distinct pair of texts (copies repeat)."""
     if bank.text_ids is None:
-        bank.text_ids = np.unique(np.array(bank.norms, dtype=object), return_inverse=True)[1].astype(np.int64)
+        first_of: dict[str, int] = {}
+        bank.text_ids = np.array([first_of.setdefault(t, len(first_of)) for t in bank.norms], dtype=np.int64)
     ti, tj = bank.text_ids[i], bank.text_ids[j]
     lo, hi = np.minimum(ti, tj), np.maximum(ti, tj)
     codes, first, inverse = np.unique(
@@ -126,16 +193,19 @@ def pair_features(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarra
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     eps = 1e-9
-    overlap = _rowdot(bank.weighted, bank.unigrams, i, j)
+    if bank.idf_weights is None:
+        overlap = _shared(bank, "unigrams", i, j)
+    else:
+        overlap = _rowdot(bank.weighted, bank.unigrams, i, j)
     wi, wj = bank.weight_sum[i], bank.weight_sum[j]
     dice = 2 * overlap / (wi + wj + eps)
     containment = overlap / (np.minimum(wi, wj) + eps)
     max_overlap = overlap / (np.maximum(wi, wj) + eps)
-    b_ov = _rowdot(bank.bigrams, bank.bigrams, i, j)
-    b_n = np.asarray(bank.bigrams.sum(axis=1)).ravel()
+    b_ov = _shared(bank, "bigrams", i, j)
+    b_n = bank.sizes("bigrams")
     bigram_dice = 2 * b_ov / (b_n[i] + b_n[j] + eps)
-    n_ov = _rowdot(bank.numbers, bank.numbers, i, j)
-    n_n = np.asarray(bank.numbers.sum(axis=1)).ravel()
+    n_ov = _shared(bank, "numbers", i, j)
+    n_n = bank.sizes("numbers")
     ni, nj = n_n[i], n_n[j]
     mismatch = ((ni > 0) & (nj > 0) & ~((n_ov == ni) & (n_ov == nj))).astype(np.float64)
     token_set = _token_set(bank, i, j)
