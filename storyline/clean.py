@@ -21,6 +21,7 @@ _QUOTES = str.maketrans(
         "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     }
 )  # fmt: skip
+_QUOTE_CHARS = re.compile("[" + "".join(map(chr, _QUOTES)) + "]")
 _SPACES = re.compile(r"[ \t\f\v]+")
 
 # Whole lines that are page furniture, matched case-insensitively after stripping.
@@ -74,9 +75,15 @@ _SMALL_WORDS = {
 def normalize_chars(text: str) -> str:
     """Unicode NFC, straight quotes, plain spaces, no zero-width characters, trimmed lines."""
     # drop invisible characters before composing, so a second pass finds nothing left to compose
-    text = unicodedata.normalize("NFC", text.translate(_QUOTES))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if not text.isascii():  # (every character _QUOTES maps is beyond ASCII, and ASCII is NFC)
+        for ch in set(_QUOTE_CHARS.findall(text)):  # = text.translate(_QUOTES): no result is a key
+            text = text.replace(ch, _QUOTES[ord(ch)] or "")
+        text = unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # else _SPACES changes nothing
+        text = _SPACES.sub(" ", text)  # (a run never holds a line break: the same as line by line)
+    return "\n".join([line.strip() for line in text.split("\n")])
 
 
 def is_junk_line(line: str) -> bool:

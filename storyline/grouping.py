@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter, mul
+from operator import attrgetter, itemgetter, mul, truediv
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,10 @@ MAX_CANDIDATES = 5  # candidate stories scored exactly
 MAX_POSTING = 100  # stories listed under one term beyond which the term is skipped for candidates
 MAX_SPLIT_SAMPLE = 300  # the split test of a bigger story looks at its latest articles only
 MAX_CENTROID_TERMS = 400  # a story centroid keeps its heaviest terms only (memory bound)
+# the split test's similarity matrix: a sparse product from this many articles (single-threaded, so no
+# BLAS threads spin for it and the result does not depend on the machine's thread count)
+_SPARSE_FROM = 64
+_TRIU: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # condensed-distance indices by story size
 
 _WORD = re.compile(r"[^\W_]+(?:[\-.,][^\W_]+)*")
 # the word that opens a sentence or a line (capitalised there for grammar, not because it is a name)
@@ -144,6 +148,19 @@ def parse_date(value: Any) -> float | None:
 _SQ = attrgetter("sq")
 
 
+class _IdfCache(dict):
+    """IDF of the terms looked up since ``df`` / ``n_docs`` last changed (a miss computes it)."""
+
+    def __init__(self, clusterer: StoryClusterer) -> None:
+        super().__init__()
+        self.idf = clusterer.idf
+        self.vectors: dict[int, dict[str, float]] = {}  # article vectors under this IDF
+
+    def __missing__(self, term: str) -> float:
+        w = self[term] = self.idf(term)
+        return w
+
+
 @dataclass
 class _Story:
     key: int
@@ -189,7 +206,7 @@ class StoryClusterer:
         self.story_of: list[int] = []
         self.next_key = next_key
         self.changes: list[tuple[int, int, list[int]]] = []
-        self._idf_cache: dict[str, float] = {}  # idf of terms seen since df / n_docs last changed
+        self._idf_cache = _IdfCache(self)  # idf of terms seen since df / n_docs last changed
 
     # -- vectors
     def idf(self, term: str) -> float:
@@ -203,16 +220,9 @@ class StoryClusterer:
 
     def _vec(self, terms: dict[str, float]) -> dict[str, float]:
         """:meth:`vector` with IDF values cached while ``df`` and ``n_docs`` stay put (same floats)."""
-        cache = self._idf_cache
-        idf = self.idf
-        ws = []
-        for t in terms:
-            w = cache.get(t)
-            if w is None:
-                w = cache[t] = idf(t)
-            ws.append(w)
+        ws = list(map(self._idf_cache.__getitem__, terms))
         norm = math.sqrt(sum(map(mul, ws, ws))) or 1.0
-        return {t: w / norm for t, w in zip(terms, ws)}  # noqa: B905 - same length by construction
+        return dict(zip(terms, map(truediv, ws, repeat(norm))))  # noqa: B905 - same length by construction
 
     # -- the three steps
     def add(
@@ -231,13 +241,14 @@ class StoryClusterer:
             for t in terms:
                 self.df.update(t.keys())
             self.n_docs += len(terms)
-        self._idf_cache = {}  # df or n_docs may have changed since the last batch
+        self._idf_cache = _IdfCache(self)  # df or n_docs may have changed since the last batch
+        vecs = self._idf_cache.vectors
         touched: set[int] = set()
         for j, t in enumerate(terms):
             i = start + j
             self.terms.append(t)
             self.dates.append(dates[j])
-            vec = self._vec(t)
+            vec = vecs[i] = self._vec(t)
             hint = hints[j] if hints is not None else None
             key = None
             if hint is not None and 0 <= hint < i and self.story_of[hint] in self.stories:
@@ -265,35 +276,32 @@ class StoryClusterer:
                     break
         return self._ranked(top, skip)
 
-    def _centroid_candidates(self, st: _Story, norm: float) -> list[int]:
-        """:meth:`_candidates` of a story's unit centroid (``centroid / norm``), sorted with numpy."""
+    def _top_terms(self, st: _Story, norm: float) -> list[tuple[str, float]]:
+        """The heaviest terms of a story's unit centroid (``centroid / norm``) as :meth:`_candidates`
+        takes them (a story's own terms are all indexed), sorted with numpy."""
         terms = list(st.centroid)
         w = np.fromiter(st.centroid.values(), float, len(terms)) / norm
-        index = self.index
-        top = []
-        for i in np.argsort(-w, kind="stable").tolist():  # the order of sorted(..., reverse=True)
-            if terms[i] in index:
-                top.append((terms[i], float(w[i])))
-                if len(top) == MAX_CANDIDATE_TERMS:
-                    break
-        return self._ranked(top, st.key)
+        order = np.argsort(-w, kind="stable")[:MAX_CANDIDATE_TERMS].tolist()  # sorted(..., reverse=True)
+        return [(terms[i], float(w[i])) for i in order]
 
     def _ranked(self, top: list[tuple[str, float]], skip: int | None) -> list[int]:
-        """Stories under the ``(term, weight)`` postings of ``top``, best partial cosine first."""
+        """Stories under the ``(term, weight)`` postings of ``top``, best partial cosine first.
+
+        A story's partial cosine sums its products in the order of ``top`` (the same floats however
+        the postings are ordered); ties go to the higher story key."""
         index = self.index
         posts = []
-        size = 0
         for t, w in top:
             post = index[t]
             if len(post) > MAX_POSTING and posts:
                 continue  # a common term: the rarer ones already found the candidates
             posts.append((w, post))
-            size += len(post)
-        if size > 64:
-            return self._ranked_np(posts, size, skip)
-        acc: dict[int, float] = {}
+        if not posts:
+            return []
+        w, post = posts[0]
+        acc = dict(zip(post, map(mul, repeat(w), post.values())))  # noqa: B905 - (0.0 + x == x)
         get = acc.get
-        for w, post in posts:
+        for w, post in posts[1:]:
             for key, cw in post.items():
                 acc[key] = get(key, 0.0) + w * cw
         acc.pop(skip, None)
@@ -307,34 +315,13 @@ class StoryClusterer:
             return [k for _, k in best]
         # many candidates: score them at once (IEEE division and sqrt, so the same floats as above)
         keys = list(acc)
-        sq = np.fromiter(map(_SQ, map(st.__getitem__, keys)), float, len(keys))
-        sq[sq == 0.0] = 1.0
-        scores = np.fromiter(acc.values(), float, len(keys)) / np.sqrt(sq)
-        cut = np.partition(scores, len(keys) - MAX_CANDIDATES)[len(keys) - MAX_CANDIDATES]
-        best = heapq.nlargest(
-            MAX_CANDIDATES, ((float(scores[i]), keys[i]) for i in np.flatnonzero(scores >= cut))
-        )
-        return [k for _, k in best]
+        return self._top_scored(keys, np.fromiter(acc.values(), float, len(keys)))
 
-    def _ranked_np(
-        self, posts: list[tuple[float, dict[int, float]]], size: int, skip: int | None
-    ) -> list[int]:
-        """:meth:`_ranked` for long postings, with numpy: ``np.add.at`` sums each story's products in
-        posting order, as the dictionary loop does, so scores and ranks are the same floats."""
-        keys = np.fromiter(chain.from_iterable(posts_ for _, posts_ in posts), np.int64, size)
-        prods = np.concatenate([w * np.fromiter(post.values(), float, len(post)) for w, post in posts])
-        uniq, inv = np.unique(keys, return_inverse=True)
-        acc = np.zeros(len(uniq))
-        np.add.at(acc, inv, prods)
-        if skip is not None:
-            keep = uniq != skip
-            uniq, acc = uniq[keep], acc[keep]
-        m = len(uniq)
-        if not m:
-            return []
-        ks = uniq.tolist()
+    def _top_scored(self, keys: list[int], acc: np.ndarray) -> list[int]:
+        """The ``MAX_CANDIDATES`` stories of highest ``acc / |centroid|`` (ties: the higher key)."""
+        m = len(keys)
         st = self.stories
-        sq = np.fromiter(map(_SQ, map(st.__getitem__, ks)), float, m)
+        sq = np.fromiter(map(_SQ, map(st.__getitem__, keys)), float, m)
         sq[sq == 0.0] = 1.0
         scores = acc / np.sqrt(sq)
         if m > MAX_CANDIDATES:
@@ -342,7 +329,7 @@ class StoryClusterer:
             pick = np.flatnonzero(scores >= cut).tolist()
         else:
             pick = range(m)
-        best = heapq.nlargest(MAX_CANDIDATES, ((float(scores[i]), ks[i]) for i in pick))
+        best = heapq.nlargest(MAX_CANDIDATES, ((float(scores[i]), keys[i]) for i in pick))
         return [k for _, k in best]
 
     def _cosine(self, vec: dict[str, float], norm: float, st: _Story) -> float:
@@ -353,19 +340,22 @@ class StoryClusterer:
     def _best(self, vec: dict[str, float], date: float | None) -> int | None:
         """The story whose centroid is most similar (at least ``threshold``), or None."""
         best, best_s = None, self.threshold
+        stories, window = self.stories, self.window
+        n = len(vec)
         for key in self._candidates(vec):
-            st = self.stories[key]
-            if not self._in_window(st, date):
-                continue
-            s = self._cosine(vec, 1.0, st)
+            st = stories[key]
+            if date is not None and st.first is not None:
+                if not st.first - window <= date <= st.last + window:
+                    continue
+            c = st.centroid  # :meth:`_cosine` of a unit vector, inlined
+            if n <= len(c):
+                dot = sum(map(mul, vec.values(), map(c.get, vec, repeat(0.0))))
+            else:
+                dot = sum(map(mul, c.values(), map(vec.get, c, repeat(0.0))))
+            s = dot / math.sqrt(st.sq or 1.0)
             if s >= best_s:
                 best, best_s = key, s
         return best
-
-    def _in_window(self, st: _Story, date: float | None) -> bool:
-        if date is None or st.first is None:
-            return True
-        return st.first - self.window <= date <= st.last + self.window
 
     def _new_story(self) -> int:
         key = self.next_key
@@ -375,15 +365,18 @@ class StoryClusterer:
 
     def _update(self, st: _Story, vec: dict[str, float], sign: float = 1.0) -> None:
         """Add (or subtract) a vector to a story's centroid and the inverted index."""
+        if sign != 1.0:
+            vec = {t: sign * w for t, w in vec.items()}
         c, key, index = st.centroid, st.key, self.index
+        cget, iget = c.get, index.get
         sq = st.sq
         for t, w in vec.items():
-            old = c.get(t, 0.0)
-            new = old + sign * w
+            old = cget(t, 0.0)
+            new = old + w
             sq += new * new - old * old
             if new > 1e-12:
                 c[t] = new
-                post = index.get(t)
+                post = iget(t)
                 if post is None:
                     index[t] = {key: new}
                 else:
@@ -394,8 +387,7 @@ class StoryClusterer:
         st.sq = max(sq, 0.0)
         if len(c) > MAX_CENTROID_TERMS * 1.25:
             keep = sorted(c.items(), key=lambda kv: -kv[1])[:MAX_CENTROID_TERMS]
-            for t in set(c) - {t for t, _ in keep}:
-                self._unindex(t, key)
+            self._unindex_all(set(c) - {t for t, _ in keep}, key)
             st.centroid = dict(keep)
             st.sq = sum(v * v for _, v in keep)
 
@@ -405,6 +397,17 @@ class StoryClusterer:
             post.pop(key, None)
             if not post:
                 del self.index[term]
+
+    def _unindex_all(self, terms: Iterable[str], key: int) -> None:
+        """:meth:`_unindex` of many terms."""
+        index = self.index
+        get = index.get
+        for t in terms:
+            post = get(t)
+            if post is not None:
+                post.pop(key, None)
+                if not post:
+                    del index[t]
 
     def _join(self, key: int, i: int, vec: dict[str, float]) -> None:
         st = self.stories[key]
@@ -419,16 +422,28 @@ class StoryClusterer:
             st.last = d if st.last is None else max(st.last, d)
 
     def _vector_of(self, i: int) -> dict[str, float]:
+        """An article's vector under the current IDF (kept until the IDF changes: splits rebuild
+        stories from their articles' vectors, sometimes more than once in a batch)."""
         v = self.vectors[i]
         if v is None:
-            v = self._vec(self.terms[i])
+            vecs = self._idf_cache.vectors
+            v = vecs.get(i)
+            if v is None:
+                v = vecs[i] = self._vec(self.terms[i])
         return v
 
     def _merge(self, touched: set[int]) -> set[int]:
-        """Merge touched stories into the stories whose centroids they reach ``merge_threshold`` with."""
+        """Merge touched stories into the stories whose centroids they reach ``merge_threshold`` with.
+
+        Rounds repeat until no pair merges. A story that no merge changed keeps its pairs of the last
+        round unless one of its candidate terms was a term of a merged story: its centroid, its
+        candidates (the stories under its heaviest terms) and their centroids are then all as they were.
+        """
         if not self.merge_threshold or self.merge_threshold >= 1:
             return touched
         alive = set(touched)
+        found: dict[int, tuple[list[str], list[tuple[float, int, int]]]] = {}  # story -> (top terms, pairs)
+        dirty: set[str] = set()  # terms of the stories merged in the last round
         changed = True
         while changed:
             changed = False
@@ -437,30 +452,42 @@ class StoryClusterer:
                 sa = self.stories.get(a)
                 if sa is None:
                     continue
+                last = found.get(a)
+                if last is not None and dirty.isdisjoint(last[0]):
+                    pairs += last[1]
+                    continue
                 na = math.sqrt(sa.sq or 1.0)
-                for b in self._centroid_candidates(sa, na):
+                top = self._top_terms(sa, na)
+                mine = []
+                for b in self._ranked(top, a):
                     sb = self.stories[b]
                     if sa.first is not None and sb.first is not None:
                         if sa.first - sb.last > self.window or sb.first - sa.last > self.window:
                             continue
                     s = self._cosine(sa.centroid, na, sb)
                     if s >= self.merge_threshold:
-                        pairs.append((s, min(a, b), max(a, b)))
+                        mine.append((s, min(a, b), max(a, b)))
+                found[a] = ([t for t, _ in top], mine)
+                pairs += mine
             used: set[int] = set()
+            dirty = set()
             for _s, a, b in sorted(pairs, reverse=True):
                 if a in used or b in used or a not in self.stories or b not in self.stories:
                     continue
                 used.update((a, b))
+                dirty.update(self.stories[a].centroid)
+                dirty.update(self.stories[b].centroid)
                 self._absorb(a, b)
                 alive.discard(b)
                 alive.add(a)
                 changed = True
+            for k in used:
+                found.pop(k, None)
         return alive
 
     def _absorb(self, keep: int, gone: int) -> None:
         sk, sg = self.stories[keep], self.stories.pop(gone)
-        for t in sg.centroid:
-            self._unindex(t, gone)
+        self._unindex_all(sg.centroid, gone)
         self._update(sk, sg.centroid)
         for i in sg.members:
             self.story_of[i] = keep
@@ -502,8 +529,7 @@ class StoryClusterer:
 
     def _rebuild(self, key: int, members: list[int]) -> None:
         st = self.stories[key]
-        for t in st.centroid:
-            self._unindex(t, key)
+        self._unindex_all(st.centroid, key)
         st.members, st.centroid, st.sq, st.first, st.last = [], {}, 0.0, None, None
         for i in members:
             self._join(key, i, self._vector_of(i))
@@ -516,7 +542,7 @@ class StoryClusterer:
             raise ValueError(f"story {key} is loaded already")
         self.stories[key] = _Story(key)
         self.next_key = max(self.next_key, key + 1)
-        self._idf_cache = {}  # df or n_docs may have been set since
+        self._idf_cache = _IdfCache(self)  # df or n_docs may have been set since
         out = []
         for terms, date in items:
             i = len(self.terms)
@@ -535,8 +561,7 @@ class StoryClusterer:
         st = self.stories.pop(key, None)
         if st is None:
             return []
-        for t in st.centroid:
-            self._unindex(t, key)
+        self._unindex_all(st.centroid, key)
         for i in st.members:
             self.terms[i] = {}
             self.vectors[i] = None
@@ -579,13 +604,16 @@ def split_test(
     norms = np.linalg.norm(x, axis=1)
     norms[norms == 0] = 1.0
     x[rows, cols] = vals / norms[rows]
-    sim = x @ x.T
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
+    if n >= _SPARSE_FROM:
+        from scipy.sparse import csr_matrix
 
+        xs = csr_matrix(x)
+        sim = (xs @ xs.T).toarray()
+    else:
+        sim = x @ x.T
     dist = np.clip(1.0 - sim, 0.0, None)
     np.fill_diagonal(dist, 0.0)
-    lab = _two_clusters(linkage(squareform(dist, checks=False), "average"), n)
+    lab = _two_clusters(_average_linkage(dist, n), n)
     a = np.flatnonzero(lab == 1)
     b = np.flatnonzero(lab != 1)
     if min(len(a), len(b)) < max(min_part, 0.2 * n):
@@ -600,6 +628,21 @@ def split_test(
     if w <= 0 or between / w >= ratio:
         return None
     return a.tolist(), b.tolist()
+
+
+def _average_linkage(dist: np.ndarray, n: int) -> np.ndarray:
+    """``linkage(squareform(dist), "average")`` without its input checks (the distances are finite)."""
+    iu = _TRIU.get(n)
+    if iu is None:
+        iu = _TRIU[n] = np.triu_indices(n, 1)
+    y = np.ascontiguousarray(dist[iu])
+    try:  # the nearest-neighbour chain that scipy's linkage(y, "average") runs after its checks
+        from scipy.cluster._hierarchy import nn_chain
+    except ImportError:  # pragma: no cover - a scipy without it
+        from scipy.cluster.hierarchy import linkage
+
+        return linkage(y, "average")
+    return nn_chain(y, n, 2)
 
 
 def _two_clusters(z: np.ndarray, n: int) -> np.ndarray:

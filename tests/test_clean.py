@@ -79,3 +79,24 @@ def test_title_from_html_is_kept():
     )
     assert art.title == "Given Title"
     assert "Short Headline Here" in art.text
+
+
+def test_normalize_chars_matches_its_definition():
+    """The fast paths (ASCII, nothing to replace, no space runs) give what the plain definition gives:
+    translate the quotes, NFC, CR/CRLF to LF, runs of spaces and tabs to one space, strip each line."""
+    import random
+    import re
+    import unicodedata
+
+    from storyline.clean import _QUOTES, normalize_chars
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFC", text.translate(_QUOTES))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return "\n".join(re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n"))
+
+    alphabet = [*"ab C.\n\r\t\f\v'\"é", "  ", "e\u0301", "\u2028", "\x85", "\u0130", *map(chr, _QUOTES)]
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
+        assert normalize_chars(text) == plain(text), repr(text)

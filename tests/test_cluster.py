@@ -103,3 +103,89 @@ def test_two_clusters_matches_scipy_fcluster():
         x = rng.integers(0, 3, size=(n, 4)).astype(float) if trial % 2 else rng.random((n, 4))
         z = linkage(x, method="average", metric="euclidean")
         assert np.array_equal(_two_clusters(z, n), fcluster(z, 2, "maxclust")), (trial, x)
+
+
+def _naive_merge(c: StoryClusterer, touched: set[int]) -> set[int]:
+    """The merge pass without reusing a story's pairs between rounds (every alive story is scored
+    again in every round): the clusterer's cached rounds must merge exactly the same pairs."""
+    import math
+
+    alive = set(touched)
+    changed = True
+    while changed:
+        changed = False
+        pairs = []
+        for a in sorted(alive):
+            sa = c.stories.get(a)
+            if sa is None:
+                continue
+            na = math.sqrt(sa.sq or 1.0)
+            for b in c._ranked(c._top_terms(sa, na), a):
+                sb = c.stories[b]
+                if sa.first is not None and sb.first is not None:
+                    if sa.first - sb.last > c.window or sb.first - sa.last > c.window:
+                        continue
+                s = c._cosine(sa.centroid, na, sb)
+                if s >= c.merge_threshold:
+                    pairs.append((s, min(a, b), max(a, b)))
+        used: set[int] = set()
+        for _s, a, b in sorted(pairs, reverse=True):
+            if a in used or b in used or a not in c.stories or b not in c.stories:
+                continue
+            used.update((a, b))
+            c._absorb(a, b)
+            alive.discard(b)
+            alive.add(a)
+            changed = True
+    return alive
+
+
+class _NaiveMerge(StoryClusterer):
+    def _merge(self, touched: set[int]) -> set[int]:
+        return _naive_merge(self, touched)
+
+
+def test_merge_rounds_reuse_pairs_without_changing_the_result():
+    # articles over a small vocabulary start their own stories (high join threshold) and then merge in
+    # cascades over many rounds; a story's pairs may be reused only while no merge touched its terms
+    import random
+
+    rnd = random.Random(3)
+    vocab = [f"w{k}" for k in range(30)]
+    batches = [[{t: 1.0 for t in rnd.sample(vocab, rnd.randint(2, 6))} for _ in range(30)] for _ in range(3)]
+    fast, slow = StoryClusterer(threshold=0.9, split_ratio=0.0), _NaiveMerge(threshold=0.9, split_ratio=0.0)
+    for c in (fast, slow):
+        for terms in batches:
+            c.add(terms)
+    assert len(fast.changes) > 20  # merges did happen
+    assert fast.changes == slow.changes and fast.story_of == slow.story_of
+
+
+def test_ranked_candidates_are_the_best_partial_cosines():
+    """Candidate stories: the MAX_CANDIDATES highest (partial cosine, key) over the postings of the
+    query's terms, long postings skipped once a shorter one was taken."""
+    import math
+    import random
+
+    from storyline import grouping
+
+    rnd = random.Random(7)
+    vocab = [f"w{k}" for k in range(24)]
+    c = StoryClusterer(threshold=0.99, merge_threshold=0.0, split_ratio=0.0)
+    c.add([{t: 1.0 for t in rnd.sample(vocab, rnd.randint(2, 12))} for _ in range(500)])
+    assert len(c.stories) > 4 * grouping.MAX_CANDIDATES
+    assert max(map(len, c.index.values())) > grouping.MAX_POSTING  # the skip rule is exercised
+    for _ in range(200):
+        top = [(t, rnd.random()) for t in rnd.sample([t for t in vocab if t in c.index], 4)]
+        skip = rnd.choice([None, *c.stories])
+        acc: dict[int, float] = {}
+        taken = 0
+        for t, w in top:
+            if len(c.index[t]) > grouping.MAX_POSTING and taken:
+                continue
+            taken += 1
+            for k, cw in c.index[t].items():
+                acc[k] = acc.get(k, 0.0) + w * cw
+        acc.pop(skip, None)
+        want = sorted(((v / math.sqrt(c.stories[k].sq or 1.0), k) for k, v in acc.items()), reverse=True)
+        assert c._ranked(top, skip) == [k for _, k in want[: grouping.MAX_CANDIDATES]]
