@@ -8,6 +8,7 @@ resumes both from the store, so a second run continues where the first stopped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
@@ -22,7 +23,7 @@ import numpy as np
 
 from .clean import clean_article
 from .dedup import Deduplicator, content_hash
-from .errors import InputError, StorylineError
+from .errors import InputError
 from .grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date
 from .ingest import article_size_limit
 from .ingest.jsonl import parse_row
@@ -156,6 +157,16 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def merge(self, other: IngestSummary) -> None:
+        """Add another summary's counts (not ``read`` and ``seconds``: the caller counts those)."""
+        self.added += other.added
+        self.exact_duplicates += other.exact_duplicates
+        self.near_duplicates += other.near_duplicates
+        self.already_stored += other.already_stored
+        self.stories_touched |= other.stories_touched
+        self.new_stories += other.new_stories
+        self.errors += other.errors
+
     def line(self) -> str:
         rate = f", {self.read / self.seconds:,.0f} articles/s" if self.seconds > 0 and self.read else ""
         return (
@@ -174,6 +185,10 @@ def ingest_key(a: Article, chash: str) -> str:
     return h.hexdigest()
 
 
+class _StaleState(Exception):
+    """Another process wrote to the corpus while a batch was computed from the in-memory state."""
+
+
 class Ingestor:
     """Online ingest into a :class:`Store`; :meth:`add_batch` writes one batch in one transaction."""
 
@@ -187,6 +202,9 @@ class Ingestor:
         **cluster_options: Any,
     ) -> None:
         self.store = store
+        self._options = dict(
+            window_days=window_days, max_active=max_active, dedup_memory=dedup_memory, **cluster_options
+        )
         self.window = window_days * 86400.0
         self.max_active = max_active
         self.dedup = Deduplicator(max_items=dedup_memory)
@@ -226,8 +244,31 @@ class Ingestor:
         self.index_of[rowid] = index
 
     def add_batch(self, articles: list[Article], summary: IngestSummary) -> None:
-        """Clean, deduplicate, assign and store one batch (one transaction)."""
+        """Clean, deduplicate, assign and store one batch (one transaction).
+
+        The batch is computed outside the write lock. If another process (a second ``storyline ingest``,
+        the web service) added articles meanwhile, the in-memory state is stale: it is rebuilt from the
+        store and the batch computed again while holding the write lock, so both writers' articles are
+        kept, deduplicated against each other and grouped together."""
         self.batches += 1
+        got = IngestSummary()
+        try:
+            self._add_batch(articles, got, locked=False)
+        except _StaleState:
+            got = IngestSummary()
+            with self.store.transaction():
+                self._reload()
+                self._add_batch(articles, got, locked=True)
+        summary.merge(got)
+        self._evict()
+
+    def _reload(self) -> None:
+        """Rebuild the near-duplicate index and the story clusterer from the store."""
+        batches = self.batches
+        self.__init__(self.store, **self._options)  # type: ignore[misc]
+        self.batches = batches
+
+    def _add_batch(self, articles: list[Article], summary: IngestSummary, *, locked: bool) -> None:
         cleaned: list[Article] = []
         for a in articles:
             try:
@@ -303,13 +344,9 @@ class Ingestor:
         if dated:
             self.newest = max(dated) if self.newest is None else max(self.newest, max(dated))
         now = time.time()
-        with self.store.transaction():
-            if self.store.next_rowid() != first:  # under the write lock: did another process add rows?
-                raise StorylineError(
-                    f"{self.store.path}: another process wrote to this corpus during the ingest; "
-                    "ingest into one corpus from one process at a time (nothing committed is lost: "
-                    "run the ingest again to add the rest)"
-                )
+        with contextlib.nullcontext() if locked else self.store.transaction():
+            if not locked and self.store.next_rowid() != first:  # did another process add rows?
+                raise _StaleState  # (rolls this transaction back; nothing of the batch is written)
             self.store.insert_articles(rows, now)
             for story, members in moves:
                 self.store.move_articles([r for r in members if r < first], story)
@@ -324,7 +361,6 @@ class Ingestor:
         summary.new_stories += len(set(self.clusterer.stories) - before)
         for s in changed:
             self.touch[s] = self.batches
-        self._evict()
 
     def _unique_ids(self, arts: list[Article]) -> None:
         taken = self.store.ids_taken([a.id for a in arts])
