@@ -23,15 +23,14 @@ articles (a story lives on while it keeps getting articles); undated articles ca
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain, repeat
-from operator import attrgetter, itemgetter, mul, truediv
+from itertools import chain, compress, repeat
+from operator import itemgetter, mul, truediv
 from typing import Any
 
 import numpy as np
@@ -59,6 +58,10 @@ _WORD = re.compile(r"[^\W_]+(?:[\-.,][^\W_]+)*")
 _STARTER = re.compile(
     r"(?:^|[.!?:;][\"'\u201d\u2019)\]]*\s+|\n\s*)[\"'\u201c\u2018(\[]*([^\W_]+(?:[\-.,][^\W_]+)*)"
 )
+# the same two on ASCII text ([^\W_] is [A-Za-z0-9] there)
+_WORD_ASCII = re.compile(r"[A-Za-z0-9]+(?:[\-.,][A-Za-z0-9]+)*")
+_STARTER_ASCII = re.compile(r"(?:^|[.!?:;][\"')\]]*\s+|\n\s*)[\"'(\[]*([A-Za-z0-9]+(?:[\-.,][A-Za-z0-9]+)*)")
+_FIRST = itemgetter(0)
 _YEAR = re.compile(r"\b(19[7-9]\d|20\d\d)\b")
 _MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b")
@@ -88,12 +91,13 @@ def article_terms(text: str, title: str | None = None) -> dict[str, float]:
     """Content terms of an article with weights: 1 per occurrence, ``ENTITY_WEIGHT`` for a name
     (a capitalised word inside a sentence) or a number. Title and body are read alike."""
     body = f"{title}\n{text}" if title and title != text else text
-    toks = _WORD.findall(body)
-    low = [t.lower() for t in toks]
+    plain = body.isascii()  # (the same matches with ASCII classes, found faster)
+    toks = (_WORD_ASCII if plain else _WORD).findall(body)
+    low = list(map(str.lower, toks))
     counts = Counter(low)
-    caps = Counter([lt for t, lt in zip(toks, low) if t[0].isupper()])  # noqa: B905 - same length
+    caps = Counter(compress(low, map(str.isupper, map(_FIRST, toks))))  # capitalised words
     if caps:  # (an empty one would only go negative, which counts as 0)
-        caps.subtract([t.lower() for t in _STARTER.findall(body)])
+        caps.subtract(map(str.lower, (_STARTER_ASCII if plain else _STARTER).findall(body)))
     capital = caps.get
     extra = ENTITY_WEIGHT - 1.0
     out: dict[str, float] = {}
@@ -144,8 +148,6 @@ def parse_date(value: Any) -> float | None:
 
 
 # --- the clusterer -------------------------------------------------------------------------------
-
-_SQ = attrgetter("sq")
 
 
 class _IdfCache(dict):
@@ -200,6 +202,7 @@ class StoryClusterer:
         self.n_docs = n_docs
         self.stories: dict[int, _Story] = {}
         self.index: dict[str, dict[int, float]] = {}  # term -> story -> centroid weight
+        self.norms: dict[int, float] = {}  # story -> norm of its centroid (1.0 for an empty one)
         self.terms: list[dict[str, float]] = []  # weighted terms of each article seen
         self.vectors: list[dict[str, float] | None] = []  # None: recomputed from terms when needed
         self.dates: list[float | None] = []
@@ -305,42 +308,20 @@ class StoryClusterer:
             for key, cw in post.items():
                 acc[key] = get(key, 0.0) + w * cw
         acc.pop(skip, None)
-        if not acc:
-            return []
-        st = self.stories
-        if len(acc) <= 4 * MAX_CANDIDATES:
-            best = heapq.nlargest(
-                MAX_CANDIDATES, ((v / math.sqrt(st[k].sq or 1.0), k) for k, v in acc.items())
-            )
-            return [k for _, k in best]
-        # many candidates: score them at once (IEEE division and sqrt, so the same floats as above)
-        keys = list(acc)
-        return self._top_scored(keys, np.fromiter(acc.values(), float, len(keys)))
-
-    def _top_scored(self, keys: list[int], acc: np.ndarray) -> list[int]:
-        """The ``MAX_CANDIDATES`` stories of highest ``acc / |centroid|`` (ties: the higher key)."""
-        m = len(keys)
-        st = self.stories
-        sq = np.fromiter(map(_SQ, map(st.__getitem__, keys)), float, m)
-        sq[sq == 0.0] = 1.0
-        scores = acc / np.sqrt(sq)
-        if m > MAX_CANDIDATES:
-            cut = np.partition(scores, m - MAX_CANDIDATES)[m - MAX_CANDIDATES]
-            pick = np.flatnonzero(scores >= cut).tolist()
-        else:
-            pick = range(m)
-        best = heapq.nlargest(MAX_CANDIDATES, ((float(scores[i]), keys[i]) for i in pick))
-        return [k for _, k in best]
+        # best partial cosines (IEEE division by the same norms as ``v / sqrt(sq or 1)``); ties: higher key
+        scores = map(truediv, acc.values(), map(self.norms.__getitem__, acc))
+        best = sorted(zip(scores, acc), reverse=True)  # noqa: B905 - same length
+        return [k for _, k in best[:MAX_CANDIDATES]]
 
     def _cosine(self, vec: dict[str, float], norm: float, st: _Story) -> float:
         small, big = (vec, st.centroid) if len(vec) <= len(st.centroid) else (st.centroid, vec)
         dot = sum(map(mul, small.values(), map(big.get, small, repeat(0.0))))
-        return dot / (norm * math.sqrt(st.sq or 1.0))
+        return dot / (norm * self.norms[st.key])
 
     def _best(self, vec: dict[str, float], date: float | None) -> int | None:
         """The story whose centroid is most similar (at least ``threshold``), or None."""
         best, best_s = None, self.threshold
-        stories, window = self.stories, self.window
+        stories, window, norms = self.stories, self.window, self.norms
         n = len(vec)
         for key in self._candidates(vec):
             st = stories[key]
@@ -352,7 +333,7 @@ class StoryClusterer:
                 dot = sum(map(mul, vec.values(), map(c.get, vec, repeat(0.0))))
             else:
                 dot = sum(map(mul, c.values(), map(vec.get, c, repeat(0.0))))
-            s = dot / math.sqrt(st.sq or 1.0)
+            s = dot / norms[key]
             if s >= best_s:
                 best, best_s = key, s
         return best
@@ -361,35 +342,38 @@ class StoryClusterer:
         key = self.next_key
         self.next_key += 1
         self.stories[key] = _Story(key)
+        self.norms[key] = 1.0
         return key
 
     def _update(self, st: _Story, vec: dict[str, float], sign: float = 1.0) -> None:
         """Add (or subtract) a vector to a story's centroid and the inverted index."""
-        if sign != 1.0:
-            vec = {t: sign * w for t, w in vec.items()}
         c, key, index = st.centroid, st.key, self.index
-        cget, iget = c.get, index.get
-        sq = st.sq
-        for t, w in vec.items():
-            old = cget(t, 0.0)
-            new = old + w
-            sq += new * new - old * old
-            if new > 1e-12:
-                c[t] = new
-                post = iget(t)
-                if post is None:
-                    index[t] = {key: new}
-                else:
-                    post[key] = new
-            elif old:
-                del c[t]
-                self._unindex(t, key)
+        if True:
+            if sign != 1.0:
+                vec = {t: sign * w for t, w in vec.items()}
+            cget, iget = c.get, index.get
+            sq = st.sq
+            for t, w in vec.items():
+                old = cget(t, 0.0)
+                new = old + w
+                sq += new * new - old * old
+                if new > 1e-12:
+                    c[t] = new
+                    post = iget(t)
+                    if post is None:
+                        index[t] = {key: new}
+                    else:
+                        post[key] = new
+                elif old:
+                    del c[t]
+                    self._unindex(t, key)
         st.sq = max(sq, 0.0)
         if len(c) > MAX_CENTROID_TERMS * 1.25:
             keep = sorted(c.items(), key=lambda kv: -kv[1])[:MAX_CENTROID_TERMS]
             self._unindex_all(set(c) - {t for t, _ in keep}, key)
             st.centroid = dict(keep)
             st.sq = sum(v * v for _, v in keep)
+        self.norms[key] = math.sqrt(st.sq or 1.0)
 
     def _unindex(self, term: str, key: int) -> None:
         post = self.index.get(term)
@@ -487,6 +471,7 @@ class StoryClusterer:
 
     def _absorb(self, keep: int, gone: int) -> None:
         sk, sg = self.stories[keep], self.stories.pop(gone)
+        del self.norms[gone]
         self._unindex_all(sg.centroid, gone)
         self._update(sk, sg.centroid)
         for i in sg.members:
@@ -528,11 +513,44 @@ class StoryClusterer:
             todo.extend([(key, True), (new, True)])
 
     def _rebuild(self, key: int, members: list[int]) -> None:
+        """A story made anew from ``members``: :meth:`_join` of each in turn (the same centroid floats
+        in the same order), with the inverted index written once at the end."""
         st = self.stories[key]
-        self._unindex_all(st.centroid, key)
-        st.members, st.centroid, st.sq, st.first, st.last = [], {}, 0.0, None, None
+        c: dict[str, float] = {}
+        cget = c.get
+        sq = 0.0
         for i in members:
-            self._join(key, i, self._vector_of(i))
+            for t, w in self._vector_of(i).items():  # :meth:`_update`, without the index
+                old = cget(t, 0.0)
+                new = old + w
+                sq += new * new - old * old
+                if new > 1e-12:
+                    c[t] = new
+                elif old:
+                    del c[t]
+            sq = max(sq, 0.0)
+            if len(c) > MAX_CENTROID_TERMS * 1.25:
+                keep = sorted(c.items(), key=lambda kv: -kv[1])[:MAX_CENTROID_TERMS]
+                c = dict(keep)
+                cget = c.get
+                sq = sum(v * v for _, v in keep)
+        self._unindex_all([t for t in st.centroid if t not in c], key)
+        index, iget = self.index, self.index.get
+        for t, v in c.items():
+            post = iget(t)
+            if post is None:
+                index[t] = {key: v}
+            else:
+                post[key] = v
+        dated = [d for d in map(self.dates.__getitem__, members) if d is not None]
+        st.members, st.centroid, st.sq = list(members), c, sq
+        st.first, st.last = (min(dated), max(dated)) if dated else (None, None)
+        self.norms[key] = math.sqrt(sq or 1.0)
+        story_of = self.story_of
+        for i in members:
+            story_of[i] = key
+        for i in members[:-MAX_SPLIT_SAMPLE]:  # as :meth:`_join` drops a big story's old terms
+            self.terms[i] = {}
         st.checked = len(members)
 
     # -- state for a store
@@ -541,6 +559,7 @@ class StoryClusterer:
         if key in self.stories:
             raise ValueError(f"story {key} is loaded already")
         self.stories[key] = _Story(key)
+        self.norms[key] = 1.0
         self.next_key = max(self.next_key, key + 1)
         self._idf_cache = _IdfCache(self)  # df or n_docs may have been set since
         out = []
@@ -561,6 +580,7 @@ class StoryClusterer:
         st = self.stories.pop(key, None)
         if st is None:
             return []
+        del self.norms[key]
         self._unindex_all(st.centroid, key)
         for i in st.members:
             self.terms[i] = {}
@@ -601,7 +621,7 @@ def split_test(
     vals = np.log1p(vals) * idf[cols]
     x = np.zeros((n, len(vocab)))
     x[rows, cols] = vals
-    norms = np.linalg.norm(x, axis=1)
+    norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm(x, axis=1) without its checks
     norms[norms == 0] = 1.0
     x[rows, cols] = vals / norms[rows]
     if n >= _SPARSE_FROM:
@@ -611,20 +631,26 @@ def split_test(
         sim = (xs @ xs.T).toarray()
     else:
         sim = x @ x.T
-    dist = np.clip(1.0 - sim, 0.0, None)
-    np.fill_diagonal(dist, 0.0)
-    lab = _two_clusters(_average_linkage(dist, n), n)
-    a = np.flatnonzero(lab == 1)
-    b = np.flatnonzero(lab != 1)
-    if min(len(a), len(b)) < max(min_part, 0.2 * n):
+    # condensed distances: np.clip(1 - sim, 0, None) above the diagonal
+    iu = _TRIU.get(n)
+    if iu is None:
+        iu = _TRIU[n] = np.triu_indices(n, 1)
+    y = 1.0 - sim[iu]
+    np.maximum(y, 0.0, out=y)
+    second = _second_cluster(_linkage_of(y, n), n)
+    m2 = len(second)
+    if min(n - m2, m2) < max(min_part, 0.2 * n):
         return None
+    is2 = np.zeros(n, dtype=bool)
+    is2[second] = True
+    a, b = np.flatnonzero(~is2), np.flatnonzero(is2)
 
     def within(ix: np.ndarray) -> float:
         m = len(ix)
-        return (sim[np.ix_(ix, ix)].sum() - m) / max(m * (m - 1), 1)
+        return (sim[ix[:, None], ix].sum() - m) / max(m * (m - 1), 1)  # = sim[np.ix_(ix, ix)]
 
     w = 0.5 * within(a) + 0.5 * within(b)
-    between = sim[np.ix_(a, b)].mean()
+    between = sim[a[:, None], b].mean()
     if w <= 0 or between / w >= ratio:
         return None
     return a.tolist(), b.tolist()
@@ -635,7 +661,11 @@ def _average_linkage(dist: np.ndarray, n: int) -> np.ndarray:
     iu = _TRIU.get(n)
     if iu is None:
         iu = _TRIU[n] = np.triu_indices(n, 1)
-    y = np.ascontiguousarray(dist[iu])
+    return _linkage_of(np.ascontiguousarray(dist[iu]), n)
+
+
+def _linkage_of(y: np.ndarray, n: int) -> np.ndarray:
+    """``linkage(y, "average")`` of condensed distances ``y`` (contiguous, finite)."""
     try:  # the nearest-neighbour chain that scipy's linkage(y, "average") runs after its checks
         from scipy.cluster._hierarchy import nn_chain
     except ImportError:  # pragma: no cover - a scipy without it
@@ -649,9 +679,18 @@ def _two_clusters(z: np.ndarray, n: int) -> np.ndarray:
     """``fcluster(z, 2, "maxclust")`` of an average-link tree (the same labels), without its checks
     and searches: the root's two subtrees, or all 1 when the last two merges tie."""
     lab = np.ones(n, dtype=np.int32)
+    lab[_second_cluster(z, n)] = 2
+    return lab
+
+
+def _second_cluster(z: np.ndarray, n: int) -> list[int]:
+    """The leaves that :func:`_two_clusters` labels 2 (none when the last two merges tie)."""
+    if n < 2:
+        return []
     if n >= 3 and z[-2, 2] >= z[-1, 2]:
-        return lab
-    left, right = int(z[-1, 0]), int(z[-1, 1])
+        return []
+    rows = z[:, :2].astype(np.intp).tolist()
+    left, right = rows[-1]
     # fcluster walks the tree depth first, into a left subtree before a right one, and labels a leaf
     # child of the root only after the other subtree: a lone left leaf therefore gets label 2
     second = left if left < n <= right else right
@@ -661,9 +700,8 @@ def _two_clusters(z: np.ndarray, n: int) -> np.ndarray:
         if c < n:
             leaves.append(c)
         else:
-            stack.extend((int(z[c - n, 0]), int(z[c - n, 1])))
-    lab[leaves] = 2
-    return lab
+            stack.extend(rows[c - n])
+    return leaves
 
 
 # --- batch API -----------------------------------------------------------------------------------

@@ -189,3 +189,61 @@ def test_ranked_candidates_are_the_best_partial_cosines():
         acc.pop(skip, None)
         want = sorted(((v / math.sqrt(c.stories[k].sq or 1.0), k) for k, v in acc.items()), reverse=True)
         assert c._ranked(top, skip) == [k for _, k in want[: grouping.MAX_CANDIDATES]]
+
+
+def _plain_terms(body: str) -> list[tuple[str, float]]:
+    """article_terms written out plainly with the Unicode patterns (the reference for its fast paths)."""
+    from collections import Counter
+
+    from storyline import grouping as g
+
+    toks = g._WORD.findall(body)
+    counts = Counter(t.lower() for t in toks)
+    caps = Counter(t.lower() for t in toks if t[0].isupper())
+    caps.subtract(t.lower() for t in g._STARTER.findall(body))
+    out: dict[str, float] = {}
+    for t, c in counts.items():
+        if t in g.STOPWORDS or (len(t) < 2 and not t.isdigit()):
+            continue
+        if t[0].isdigit():
+            w, t = g.ENTITY_WEIGHT * c, t.replace(",", "")
+        else:
+            w = c + (g.ENTITY_WEIGHT - 1.0) * max(caps[t], 0)
+        out[t] = out.get(t, 0.0) + w
+    return list(out.items())
+
+
+def test_article_terms_fast_paths_match_plain_reading():
+    texts = [
+        'Mayor Ann Lee said: "Lee will stay." Lee, 54, spent $1,200,000. (Port Ellis) 3D-printed homes...',
+        "U.S. troops left Kabul on Aug. 30.\n  Kabul airport -- the last flight -- left at 23.59; 1,000 and 1000.",
+        "the Storm hit. storm surge: Storm-damaged roads; a-b-c, x_y z__w  Q&A e.g. Smith! smith? SMITH",
+        "Café owner Zoë Ødegaard met Ødegaard in Tromsø. İstanbul ǅemal said ǅemal 2,5 times.",
+    ]
+    for text in texts:
+        assert list(article_terms(text).items()) == _plain_terms(text), text
+    assert dict(article_terms(texts[0]))["lee"] > dict(article_terms(texts[0]))["homes"]
+
+
+def test_rebuild_gives_the_story_that_joins_give():
+    import math
+    import random
+
+    rnd = random.Random(5)
+    vocab = [f"w{k}" for k in range(60)]
+    c = StoryClusterer(threshold=0.0, merge_threshold=0.0, split_ratio=0.0)
+    c.add([{t: 1.0 for t in rnd.sample(vocab, rnd.randint(3, 15))} for _ in range(40)])
+    (key,) = c.stories
+    members = c.stories[key].members[::2]
+    c._rebuild(key, members)
+    d = StoryClusterer(threshold=0.0, merge_threshold=0.0, split_ratio=0.0, df=c.df, n_docs=c.n_docs)
+    d._idf_cache = c._idf_cache
+    d.terms, d.dates, d.story_of = c.terms, c.dates, list(c.story_of)
+    d.vectors = [None] * len(c.terms)
+    k2 = d._new_story()
+    for i in members:
+        d._join(k2, i, d._vector_of(i))
+    a, b = c.stories[key], d.stories[k2]
+    assert list(a.centroid.items()) == list(b.centroid.items()) and a.sq == b.sq and a.members == b.members
+    assert c.norms[key] == math.sqrt(b.sq)
+    assert {t: p[key] for t, p in c.index.items() if key in p} == {t: p[k2] for t, p in d.index.items()}
