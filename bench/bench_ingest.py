@@ -14,14 +14,22 @@ Reports, in one run and on the same input:
 * ``store``: the full ``storyline ingest`` path with SQLite writes, on the first ``--store`` articles;
 * peak memory (max RSS) of the ``ours`` pipeline on growing prefixes, each in a fresh process that
   streams its input.
+
+``--dedup-only R`` times only ``ours dedup`` against ``datasketch``, interleaved in one process for R
+rounds on the same (pre-read) batches, garbage collected before each side, and reports the medians and
+the per-round ratios (CPU time: the cores are shared)::
+
+    python bench/bench_ingest.py --datasketch 20000 --dedup-only 5
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from storyline.clean import clean_article  # noqa: E402
-from storyline.dedup import Deduplicator, content_hash, words  # noqa: E402
+from storyline.dedup import Deduplicator, words  # noqa: E402
 from storyline.grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date  # noqa: E402
 from storyline.model import Article  # noqa: E402
 
@@ -83,7 +91,8 @@ def run_ours(batches: Iterator[list[Article]], dedup_only: bool = False) -> dict
         t1 = time.process_time()
         keys = list(range(key, key + len(arts)))
         key += len(arts)
-        matches, _, _ = dd.add_batch(keys, texts, [content_hash(t) for t in texts])
+        hashes, sigs, sizes = dd.features(texts)  # content hashes + signatures from one fold of the batch
+        matches, _, _ = dd.add_batch(keys, texts, hashes, sigs, sizes)
         dups += sum(m is not None for m in matches)
         t2 = time.process_time()
         stages["clean"] += t1 - t
@@ -180,6 +189,29 @@ def dup_quality(path: Path, n: int) -> dict:
             "recall": len(marked) / max(len(variants), 1), "precision": len(same) / max(len(all_marks), 1)}  # fmt: skip
 
 
+def dedup_rounds(path: Path, n: int, rounds: int, cleaned: bool = False) -> dict:
+    """Dedup only, ours and datasketch interleaved in one process, ``rounds`` times; medians of CPU time.
+    ``cleaned``: both sides get the texts after :func:`clean_article` (untimed), as in the pipeline."""
+    batches = [list(b) for b in stream(path, n)]  # read once: reading is not timed on either side
+    if cleaned:
+        batches = [[clean_article(a) for a in b] for b in batches]
+    ours, ds, ratios = [], [], []
+    for _ in range(rounds):
+        gc.collect()  # neither side pays for collecting the other's cyclic garbage
+        d = run_datasketch(iter(batches))
+        gc.collect()
+        o = run_ours(iter(batches), dedup_only=True)
+        ds.append(d["cpu_s"])
+        ours.append(o["cpu_s"])
+        ratios.append(d["cpu_s"] / o["cpu_s"])
+    med = statistics.median
+    return {"corpus": str(path), "articles": n, "min_words": MIN_WORDS, "rounds": rounds, "cleaned": cleaned,
+            "ours_us_per_article": round(med(ours) / n * 1e6, 1),
+            "datasketch_us_per_article": round(med(ds) / n * 1e6, 1),
+            "ratio_median": round(med(ratios), 2), "ratios": [round(r, 2) for r in ratios],
+            "ours_duplicates": o["duplicates"], "datasketch_duplicates": d["duplicates"]}  # fmt: skip
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's over exec)."""
     try:
@@ -210,6 +242,14 @@ def main() -> None:
     ap.add_argument(
         "--dup-quality", type=int, default=0, help="only measure near-duplicate marking on N articles"
     )
+    ap.add_argument(
+        "--dedup-only",
+        type=int,
+        default=0,
+        metavar="R",
+        help="only time dedup against datasketch, R interleaved rounds on --datasketch articles (medians)",
+    )
+    ap.add_argument("--cleaned", action="store_true", help="--dedup-only on cleaned texts (cleaning untimed)")
     ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
     global MIN_WORDS
@@ -223,9 +263,14 @@ def main() -> None:
         print(json.dumps(dup_quality(a.corpus, a.dup_quality), indent=2))
         return
     m = min(a.datasketch, a.n)
+    if a.dedup_only:
+        print(json.dumps(dedup_rounds(a.corpus, m, a.dedup_only, a.cleaned), indent=2))
+        return
     res: dict = {"corpus": str(a.corpus), "min_words": a.min_words, "python": sys.version.split()[0],
                  "cpus": os.cpu_count()}  # fmt: skip
+    gc.collect()
     ds = run_datasketch(stream(a.corpus, m))
+    gc.collect()  # neither side pays for collecting the other's cyclic garbage
     mine_dd = run_ours(stream(a.corpus, m), dedup_only=True)
     res["datasketch"] = ds
     res["ours_dedup_same_input"] = mine_dd

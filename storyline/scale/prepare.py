@@ -1,9 +1,9 @@
 """The per-article work of one shard, done on a worker with the local engine's own functions.
 
-Cleaning (:func:`storyline.clean.clean_article`), content hash and ingest key
-(:func:`storyline.dedup.content_hash`, :func:`storyline.corpus.ingest_key`), shingles and MinHash
-signatures (:meth:`storyline.dedup.Deduplicator.signatures`: the same seeds and parameters), LSH band
-keys (:meth:`storyline.dedup.LSHIndex.band_keys`), story terms and dates
+Cleaning (:func:`storyline.clean.clean_article`), content hashes, shingles and MinHash signatures
+(:meth:`storyline.dedup.Deduplicator.features`: one pass over the shard's texts, the same seeds and
+parameters), ingest keys (:func:`storyline.corpus.ingest_key`), LSH band keys
+(:meth:`storyline.dedup.LSHIndex.band_keys`), story terms and dates
 (:func:`storyline.grouping.article_terms`, :func:`storyline.grouping.parse_date`). Signatures are
 computed for the whole shard at once (vectorised), so a shard is one ``map_batches`` batch.
 """
@@ -101,10 +101,14 @@ def prepare(items: list[Article | str], *, mode: str = "ingest", num_perm: int |
     idx = np.flatnonzero(kept)
     sigs = np.zeros((n, dd.hasher.num_perm), dtype=np.uint32)
     sizes = np.zeros(n, dtype=np.int64)
-    if len(idx):
-        s, z = dd.signatures([cleaned[k].text for k in idx.tolist()])
+    hashes = [""] * n
+    if len(idx):  # content hashes and signatures from one pass over the kept texts
+        h, s, z = dd.features([cleaned[k].text for k in idx.tolist()])
         sigs[idx], sizes[idx] = s, z
-    hashes = [content_hash(a.text) for a in cleaned]
+        for k, hk in zip(idx.tolist(), h, strict=True):
+            hashes[k] = hk
+    for k in np.flatnonzero(~kept).tolist():
+        hashes[k] = content_hash(cleaned[k].text)
     keys = [ingest_key(a, h) for a, h in zip(cleaned, hashes, strict=True)]
     terms = [article_terms(a.text, a.title) if kept[k] else {} for k, a in enumerate(cleaned)]
     dates = [parse_date(a.date) for a in cleaned]
