@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .clean import clean_article
-from .dedup import Deduplicator, content_hash
+from .dedup import Deduplicator
 from .errors import InputError
 from .grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date
 from .ingest import article_size_limit
@@ -280,23 +280,26 @@ class Ingestor:
                 summary.errors.append(f"{a.id}: no text left after cleaning")
                 continue
             cleaned.append(c)
-        hashes = [content_hash(a.text) for a in cleaned]
+        hashes, all_sigs, all_sizes = self.dedup.features([a.text for a in cleaned])  # one pass per batch
         keys = [ingest_key(a, h) for a, h in zip(cleaned, hashes, strict=True)]
         known = self.store.known_keys(keys)
-        fresh, seen = [], set()
-        for a, h, k in zip(cleaned, hashes, keys, strict=True):
+        fresh, seen, pick = [], set(), []
+        for j, (a, h, k) in enumerate(zip(cleaned, hashes, keys, strict=True)):
             if k in known or k in seen:
                 summary.already_stored += 1
                 continue
             seen.add(k)
             fresh.append((a, h, k))
+            pick.append(j)
         if not fresh:
             return
         self._unique_ids([a for a, _, _ in fresh])
         first = self.store.next_rowid()
         rowids = list(range(first, first + len(fresh)))
         texts = [a.text for a, _, _ in fresh]
-        matches, sigs, sizes = self.dedup.add_batch(rowids, texts, [h for _, h, _ in fresh])
+        matches, sigs, sizes = self.dedup.add_batch(
+            rowids, texts, [h for _, h, _ in fresh], all_sigs[pick], all_sizes[pick]
+        )
         # exact copies of articles no longer in memory
         lost = [h for (a, h, k), m in zip(fresh, matches, strict=True) if m is None]
         older = self.store.earliest_with_hash(lost) if lost else {}
