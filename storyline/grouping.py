@@ -16,6 +16,10 @@ Steps for a batch:
 3. **split**: a story whose articles fall into two groups that are much closer within than between
    (``split_ratio``) under *local* IDF (words common to the whole story weigh little, so names, numbers
    and places decide) is two look-alike events (two earthquakes on one island, two offers to one player).
+   A story is tested when it reaches ``2 * MIN_PART`` articles, again each time it doubles the size it
+   was tested at, and its two parts right after a split. A merge of two tested stories counts as tested
+   at the sum of their tested sizes (else the parts of a split that the next batch merges again would be
+   tested, split and merged again batch after batch).
 
 Dates: a dated article joins a story only if it falls within ``window_days`` of the story's dated
 articles (a story lives on while it keeps getting articles); undated articles can join any story.
@@ -177,7 +181,7 @@ class _Story:
     sq: float = 0.0  # squared norm of the centroid
     first: float | None = None  # earliest and latest dated member (epoch seconds)
     last: float | None = None
-    checked: int = 0  # size at the last split test
+    checked: int = 0  # size at the last split test (a merge adds the size its other part was tested at)
 
 
 class StoryClusterer:
@@ -482,6 +486,8 @@ class StoryClusterer:
         self._update(sk, sg.centroid)
         for i in sg.members:
             self.story_of[i] = keep
+        if sk.checked:  # two tested stories: their union is tested again once it doubles what was tested
+            sk.checked += sg.checked
         sk.members.extend(sg.members)
         for d in (sg.first, sg.last):
             if d is not None:

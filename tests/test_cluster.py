@@ -247,3 +247,19 @@ def test_rebuild_gives_the_story_that_joins_give():
     assert list(a.centroid.items()) == list(b.centroid.items()) and a.sq == b.sq and a.members == b.members
     assert c.norms[key] == math.sqrt(b.sq)
     assert {t: p[key] for t, p in c.index.items() if key in p} == {t: p[k2] for t, p in d.index.items()}
+
+
+def test_a_merge_of_two_tested_stories_counts_as_tested():
+    """The parts of a split that a later batch merges again are not re-tested until the union doubles."""
+    c = StoryClusterer(merge_threshold=0)
+    ta = [{"harbour": 1.0, "bridge": 1.0, "ellis": 3.0, f"a{i}": 1.0} for i in range(4)]
+    tb = [{"harbour": 1.0, "ferry": 1.0, "ellis": 3.0, f"b{i}": 1.0} for i in range(3)]
+    c.load_story(1, [(t, None) for t in ta])
+    c.load_story(2, [(t, None) for t in tb])
+    c.stories[3] = type(c.stories[1])(3)  # an untested story keeps being untested after a merge
+    c.norms[3] = 1.0
+    c._absorb(1, 2)
+    assert c.stories[1].checked == 7 and len(c.stories[1].members) == 7
+    assert 2 not in c.stories
+    c._absorb(3, 1)
+    assert c.stories[3].checked == 0
