@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from typing import Any
 import numpy as np
 
 from .model import Article
+
+_intern = sys.intern
 
 THRESHOLD = 0.10  # cosine of an article to a story centroid to join it
 MERGE_THRESHOLD = 0.30  # cosine between two story centroids to merge them (online ingest)
@@ -120,6 +123,7 @@ def article_terms(text: str, title: str | None = None) -> dict[str, float]:
         else:
             k = capital(t, 0)
             w = c + extra * k if k > 0 else c
+        t = _intern(t)  # one string object per term across all articles held in memory
         out[t] = out.get(t, 0.0) + w
     return out
 
