@@ -1,16 +1,31 @@
-"""Fit the summary's word model on NeuS train; cross-validate the whole summary on train.
+"""Fit the summary's three models on NeuS train; cross-validate the whole summary on train.
 
 Usage: python tools/fit_summary.py [--train ../shared/data/dev/neus_train.jsonl] [--n N] [--folds 5] [--c 1.0]
+                                   [--lexicon 40] [--copy-label 0.7] [--tau 0.01] [--reg 1e-4]
 
-For every story of the training set (all of it unless ``--n``), the pipeline runs up to the claims; each
-distinct word stem of the story gives one row per ``j`` = 1..min(count, MAX_COUNT) with the features of
-:data:`storyline.summarize.TOKEN_FEATURES` plus a one-hot of the stop word, labelled 1 when the story's
-neutral reference uses the stem at least ``j`` times. An L2 logistic regression (scikit-learn, ``C``) is
-fitted on them. With ``--folds k`` (> 1) the stories are split into k folds first: for each fold the model
-is fitted on the others, the real :func:`storyline.summarize.summarize` runs on the held-out stories, and
-their summaries are cut by the evaluation's rule and scored with ROUGE against the references (mean over
-stories, x 100). Finally the model is fitted on all stories and the constants to paste into
-``storyline/summarize.py`` are printed.
+For every story of the training set (all of it unless ``--n``) the pipeline runs up to the claims. Then:
+
+1. Word model. Each distinct word stem of the story gives one row per ``j`` = 1..min(count, MAX_COUNT) with
+   the features of :data:`storyline.summarize.TOKEN_FEATURES` plus a one-hot of the word when it is a stop word
+   or a common word (in the articles of at least ``--lexicon`` training stories, not mostly a capitalised
+   name; the list is made from the articles of all training stories, never the references), labelled 1 when
+   the story's neutral reference uses the stem at least ``j`` times; L2 logistic regression (``--c``).
+2. Copy model. Each candidate sentence gives one row of :data:`~storyline.summarize.COPY_FEATURES` (the word
+   probabilities inside come from a word model not fitted on the story: out of fold), labelled 1 when at least
+   ``--copy-label`` of its bigrams are in the reference (and it has 8 tokens or more); L2 logistic regression.
+3. Choice weights. Every allowed choice of candidate sentences (see :func:`storyline.summarize.choices`; word
+   and copy models out of fold) gives :data:`~storyline.summarize.CHOICE_FEATURES` and the ROUGE-1 F1 of the
+   choice cut by the evaluation's rule. The weights maximise the mean over stories of the expected ROUGE-1 under
+   a softmax over each story's choices (temperature ``--tau``, L2 ``--reg``): a smooth stand-in for the ROUGE-1
+   of the best-scoring choice.
+
+With ``--folds k`` (> 1) the stories are split into k folds: for each fold all three are fitted on the other
+folds, the real :func:`storyline.summarize.summarize` runs on the held-out stories, and their summaries are
+cut by the evaluation's rule and scored with ROUGE against the references (mean over stories, x 100). The
+copy and choice fits of a fold use features from out-of-fold word and copy models made once for all stories
+(stacking), so a fold's choice weights saw features from models fitted partly on it: a small leak.
+Finally everything is fitted on all stories and the constants to paste into ``storyline/summarize.py`` are
+printed.
 """
 
 from __future__ import annotations
@@ -20,6 +35,7 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from storyline.align import align
@@ -30,20 +46,24 @@ from storyline.evaluate.data import read_stories
 from storyline.pipeline import _loaded_count, as_articles
 from storyline.provenance import provenance
 from storyline.summarize import (
+    CHOICE_FEATURES,
+    COPY_FEATURES,
     STOP_STEMS,
     TOKEN_FEATURES,
     TokenModel,
+    choices,
     repeat_rows,
     stems,
+    story_copy_features,
     summarize,
     word_table,
 )
 
-_STOP = {w: k for k, w in enumerate(STOP_STEMS)}
+COPY_MIN_TOKENS = 8
 
 
 def story_state(articles: list[dict], reference: str) -> dict | None:
-    """Everything the summary needs for one story, as the pipeline builds it, and its training rows."""
+    """Everything the summary needs for one story, as the pipeline builds it, and its word-model rows."""
     arts, _ = as_articles([dict(a) for a in articles])
     arts = [c for c in (clean_article(a) for a in arts) if len(c.text.strip()) >= 15]
     if not arts:
@@ -56,7 +76,7 @@ def story_state(articles: list[dict], reference: str) -> dict | None:
     x, idx, j = repeat_rows(rows, counts)
     ref = Counter(stems(normalize(reference)))
     y = np.array([ref[words[i]] >= k for i, k in zip(idx, j, strict=True)], dtype=float)
-    stop = np.array([_STOP.get(words[i], -1) for i in idx], dtype=int)
+    named = {w for w, r in zip(words, rows, strict=True) if r[9]}
     return {
         "claims": claims,
         "alignment": al,
@@ -64,69 +84,206 @@ def story_state(articles: list[dict], reference: str) -> dict | None:
         "titles": titles,
         "x": x,
         "y": y,
-        "stop": stop,
+        "row_words": [words[i] for i in idx],
+        "common": {
+            w: w in named for w, r in zip(words, rows, strict=True) if not r[4] and not w[0].isdigit()
+        },
         "budget": metrics.word_count(reference),
         "reference": reference,
+        "ref_tokens": metrics.rouge_tokens(reference),
     }
 
 
-def design(states: list[dict]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Stacked rows: the token features, then a one-hot of the stop word."""
+def _ngrams(tokens: tuple[str, ...] | list[str], n: int) -> Counter:
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def rouge_f1(summary: list[str], ref_tokens: tuple[str, ...], n: int = 1) -> float:
+    """ROUGE-n F1 as rouge-score computes it (same tokenizer), without the sentence split it does not need."""
+    a, b = _ngrams(metrics.rouge_tokens("\n".join(summary)), n), _ngrams(ref_tokens, n)
+    m = sum((a & b).values())
+    return 2 * m / (sum(a.values()) + sum(b.values())) if m else 0.0
+
+
+# --- 1. word model ------------------------------------------------------------------------------------
+
+
+def lexicon(states: list[dict], min_stories: int) -> tuple[str, ...]:
+    """The stop words, then the words (not numbers, not mostly names) of at least ``min_stories`` stories."""
+    df: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for s in states:
+        df.update(s["common"].keys())
+        named.update(w for w, n in s["common"].items() if n)
+    common = sorted(w for w, n in df.items() if n >= min_stories and named[w] < n / 2)
+    return (*STOP_STEMS, *common)
+
+
+def design(states: list[dict], words: tuple[str, ...]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Stacked rows: the token features, then a one-hot of the word among ``words``."""
     x = np.vstack([s["x"] for s in states])
-    stop = np.concatenate([s["stop"] for s in states])
-    rows = np.flatnonzero(stop >= 0)
-    onehot = sp.csr_matrix((np.ones(len(rows)), (rows, stop[rows])), shape=(len(x), len(STOP_STEMS)))
+    at = {w: k for k, w in enumerate(words)}
+    col = np.array([at.get(w, -1) for s in states for w in s["row_words"]], dtype=int)
+    rows = np.flatnonzero(col >= 0)
+    onehot = sp.csr_matrix((np.ones(len(rows)), (rows, col[rows])), shape=(len(x), len(words)))
     return sp.hstack([sp.csr_matrix(x), onehot]).tocsr(), np.concatenate([s["y"] for s in states])
 
 
-def fit(states: list[dict], c: float = 1.0) -> TokenModel:
-    x, y = design(states)
+def fit(states: list[dict], words: tuple[str, ...], c: float = 1.0) -> TokenModel:
+    """The word model, with one offset per word of ``words`` (copy and choice parts left at their defaults)."""
+    x, y = design(states, words)
     m = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     w = m.coef_[0]
     n = len(TOKEN_FEATURES)
-    stop_bias = {s: float(v) for s, v in zip(STOP_STEMS, w[n:], strict=True) if abs(v) >= 0.005}
-    return TokenModel(weights=w[:n].copy(), bias=float(m.intercept_[0]), stop_bias=stop_bias)
+    bias = {s: float(v) for s, v in zip(words, w[n:], strict=True) if abs(v) >= 0.005}
+    return TokenModel(weights=w[:n].copy(), bias=float(m.intercept_[0]), word_bias=bias)
 
 
-def rouge_of(state: dict | None, model: TokenModel, reference: str, budget: int) -> dict[str, float]:
-    if state is None:
-        return dict.fromkeys(metrics.ROUGE_TYPES, 0.0)
-    out = summarize(
-        state["claims"],
-        state["alignment"],
-        state["independent"],
-        words=budget,
-        titles=state["titles"],
-        model=model,
-    )
-    cut = peers.cut([s.text for s in out], budget)
-    return metrics.rouge("\n".join(cut), reference) if cut else dict.fromkeys(metrics.ROUGE_TYPES, 0.0)
+# --- 2. copy model ------------------------------------------------------------------------------------
 
 
-def cross_validate(stories: list, states: list, folds: int, c: float, seed: int = 0) -> dict[str, float]:
-    """Mean ROUGE F1 x 100 of held-out summaries, each fold's model fitted on the other folds."""
-    order = np.random.default_rng(seed).permutation(len(stories))
-    parts = [order[k::folds] for k in range(folds)]
-    scores: dict[str, list[float]] = {k: [] for k in metrics.ROUGE_TYPES}
+def copy_rows(state: dict, model: TokenModel, label: float) -> tuple[np.ndarray, np.ndarray]:
+    """Copy-model features of the story's candidate sentences and their labels."""
+    sents, x = story_copy_features(state["claims"], state["alignment"], state["titles"], model)
+    ref2 = _ngrams(state["ref_tokens"], 2)
+    y = []
+    for k in sents:
+        toks = metrics.rouge_tokens(state["alignment"].sentences[k].text)
+        grams = _ngrams(toks, 2)
+        share = sum((grams & ref2).values()) / max(sum(grams.values()), 1)
+        y.append(len(toks) >= COPY_MIN_TOKENS and share >= label)
+    return x, np.array(y, dtype=float)
+
+
+def fit_copy(rows: list[tuple[np.ndarray, np.ndarray]], c: float = 1.0) -> tuple[np.ndarray, float]:
+    x = np.vstack([r[0] for r in rows])
+    y = np.concatenate([r[1] for r in rows])
+    m = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    return m.coef_[0].copy(), float(m.intercept_[0])
+
+
+# --- 3. choice weights --------------------------------------------------------------------------------
+
+
+def choice_rows(state: dict, model: TokenModel) -> tuple[np.ndarray, np.ndarray] | None:
+    """Features and ROUGE-1 F1 of every allowed choice of the story (None: too many to list)."""
+    out = choices(state["claims"], state["alignment"], state["budget"], state["titles"], model)
+    if out is None:
+        return None
+    sents, masks, x = out
+    texts = [state["alignment"].sentences[k].text for k in sents]
+    y = [
+        rouge_f1(peers.cut([texts[k] for k in np.flatnonzero(m)], state["budget"]), state["ref_tokens"])
+        for m in masks
+    ]
+    return x, np.array(y)
+
+
+def fit_choice(rows: list[tuple[np.ndarray, np.ndarray]], tau: float = 0.01, reg: float = 1e-4) -> np.ndarray:
+    """Weights maximising the mean over stories of E[ROUGE-1] under softmax(x @ w / tau) over the choices."""
+    lens = np.array([len(y) for _, y in rows])
+    x = np.vstack([r[0] for r in rows])
+    y = np.concatenate([r[1] for r in rows])
+    starts = np.cumsum(lens) - lens
+    seg = np.repeat(np.arange(len(rows)), lens)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w / tau
+        e = np.exp(z - np.maximum.reduceat(z, starts)[seg])
+        p = e / np.add.reduceat(e, starts)[seg]
+        ey = np.add.reduceat(p * y, starts)
+        grad = ((p * (y - ey[seg]))[:, None] * x).sum(0) / tau / len(rows)
+        return -float(ey.mean()) + reg * float(w @ w), -grad + 2 * reg * w
+
+    return minimize(loss, np.eye(x.shape[1])[0], jac=True, method="L-BFGS-B").x
+
+
+# --- all three ----------------------------------------------------------------------------------------
+
+
+def fit_all(
+    states: list[dict],
+    oof: list[TokenModel],
+    args: argparse.Namespace,
+    copy_oof: list[TokenModel] | None = None,
+) -> TokenModel:
+    """Word model on ``states``; copy model on their candidates (word probabilities from ``oof``, the
+    stories' out-of-fold word models); choice weights on their choices (models ``copy_oof`` if given)."""
+    token = fit(states, args.words, args.c)
+    w, b = fit_copy([copy_rows(s, m, args.copy_label) for s, m in zip(states, oof, strict=True)])
+    with_copy = copy_oof or [_with(m, w, b) for m in oof]
+    rows = [r for s, m in zip(states, with_copy, strict=True) if (r := choice_rows(s, m)) is not None]
+    return _with(token, w, b, fit_choice(rows, args.tau, args.reg))
+
+
+def _with(m: TokenModel, w: np.ndarray, b: float, choice: np.ndarray | None = None) -> TokenModel:
+    extra = {} if choice is None else {"choice_weights": choice}
+    return TokenModel(m.weights, m.bias, m.word_bias, copy_weights=w, copy_bias=b, **extra)
+
+
+def _parts(n: int, folds: int, seed: int = 0) -> list[np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    return [order[k::folds] for k in range(folds)]
+
+
+def out_of_fold(states: list[dict], folds: int, args: argparse.Namespace) -> tuple[list, list]:
+    """Per story: the word model and the word + copy model fitted on the other folds."""
+    parts = _parts(len(states), folds)
+    token: list = [None] * len(states)
     for k, test in enumerate(parts):
-        train = [states[i] for p, part in enumerate(parts) if p != k for i in part if states[i] is not None]
-        model = fit(train, c)
-        fold = {t: [] for t in scores}
+        m = fit([states[i] for p, part in enumerate(parts) if p != k for i in part], args.words, args.c)
         for i in test:
-            r = rouge_of(states[i], model, stories[i].reference, metrics.word_count(stories[i].reference))
+            token[i] = m
+    rows = [copy_rows(s, m, args.copy_label) for s, m in zip(states, token, strict=True)]
+    both: list = [None] * len(states)
+    for k, test in enumerate(parts):
+        w, b = fit_copy([rows[i] for p, part in enumerate(parts) if p != k for i in part])
+        for i in test:
+            both[i] = _with(token[i], w, b)
+    return token, both
+
+
+def cross_validate(stories: list, states: list, args: argparse.Namespace) -> dict[str, float]:
+    """Mean ROUGE F1 x 100 of held-out summaries, each fold's models fitted on the other folds."""
+    keep = [i for i, s in enumerate(states) if s is not None]
+    kept = [states[i] for i in keep]
+    token, both = out_of_fold(kept, args.folds, args)
+    scores: dict[str, list[float]] = {k: [0.0] * (len(stories) - len(keep)) for k in metrics.ROUGE_TYPES}
+    for k, test in enumerate(_parts(len(kept), args.folds)):
+        train = [i for p, part in enumerate(_parts(len(kept), args.folds)) if p != k for i in part]
+        model = fit_all(
+            [kept[i] for i in train], [token[i] for i in train], args, copy_oof=[both[i] for i in train]
+        )
+        fold: list[float] = []
+        for i in test:
+            s = kept[i]
+            out = summarize(
+                s["claims"],
+                s["alignment"],
+                s["independent"],
+                words=s["budget"],
+                titles=s["titles"],
+                model=model,
+            )
+            cut = peers.cut([x.text for x in out], s["budget"])
+            r = metrics.rouge("\n".join(cut), s["reference"]) if cut else dict.fromkeys(scores, 0.0)
             for t in scores:
                 scores[t].append(r[t])
-                fold[t].append(r[t])
-        print(
-            f"fold {k + 1}: R-1 {100 * np.mean(fold['rouge1']):.2f}  R-2 {100 * np.mean(fold['rouge2']):.2f}"
-        )
+            fold.append(r["rouge1"])
+        print(f"fold {k + 1}: R-1 {100 * np.mean(fold):.2f}", flush=True)
     return {t: round(100 * float(np.mean(v)), 2) for t, v in scores.items()}
 
 
 def constants(model: TokenModel) -> str:
-    w = ", ".join(f"{v:.3f}" for v in model.weights)
-    stop = ", ".join(f'"{k}": {v:.2f}' for k, v in sorted(model.stop_bias.items()))
-    return f"TOKEN_WEIGHTS = np.array([{w}])\nTOKEN_BIAS = {model.bias:.3f}\nSTOP_BIAS = {{{stop}}}"
+    def arr(v: np.ndarray) -> str:
+        return "np.array([" + ", ".join(f"{x:.3f}" for x in v) + "])"
+
+    stop = ", ".join(f'"{k}": {v:.2f}' for k, v in sorted(model.word_bias.items()))
+    return (
+        f"TOKEN_WEIGHTS = {arr(model.weights)}\nTOKEN_BIAS = {model.bias:.3f}\nWORD_BIAS = {{{stop}}}\n"
+        f"COPY_WEIGHTS = {arr(model.copy_weights)}  # {COPY_FEATURES}\nCOPY_BIAS = {model.copy_bias:.3f}\n"
+        f"CHOICE_WEIGHTS = {arr(model.choice_weights)}  # {CHOICE_FEATURES}"
+    )
 
 
 def main() -> None:
@@ -134,14 +291,23 @@ def main() -> None:
     ap.add_argument("--train", default="../shared/data/dev/neus_train.jsonl")
     ap.add_argument("--n", type=int, default=None, help="first N stories only (default: all)")
     ap.add_argument("--folds", type=int, default=5, help="k-fold CV on train before the final fit (<2: none)")
-    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
+    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the word model")
+    ap.add_argument("--lexicon", type=int, default=40, help="word offsets for words of >= this many stories")
+    ap.add_argument("--copy-label", type=float, default=0.7, help="bigram share that makes a sentence copied")
+    ap.add_argument("--tau", type=float, default=0.01, help="softmax temperature of the choice fit")
+    ap.add_argument("--reg", type=float, default=1e-4, help="L2 strength of the choice fit")
     args = ap.parse_args()
     stories = read_stories(args.train, limit=args.n)
     states = [story_state(s.articles, s.reference) for s in stories]
-    print(f"stories={len(stories)} rows={sum(len(s['y']) for s in states if s)} features={TOKEN_FEATURES}")
+    kept = [s for s in states if s is not None]
+    args.words = lexicon(kept, args.lexicon) if args.lexicon > 0 else STOP_STEMS
+    print(
+        f"stories={len(stories)} rows={sum(len(s['y']) for s in kept)} offsets={len(args.words)}", flush=True
+    )
     if args.folds > 1:
-        print(f"{args.folds}-fold CV on train:", cross_validate(stories, states, args.folds, args.c))
-    print(constants(fit([s for s in states if s is not None], args.c)))
+        print(f"{args.folds}-fold CV on train:", cross_validate(stories, states, args), flush=True)
+    token, both = out_of_fold(kept, max(args.folds, 2), args)
+    print(constants(fit_all(kept, token, args, copy_oof=both)))
 
 
 if __name__ == "__main__":
