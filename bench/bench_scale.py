@@ -2,6 +2,8 @@
 
     python bench/bench_scale.py --n 30000 --reps 3            # corpus built with bench/make_corpus.py
     python bench/bench_scale.py --n 30000 --full 10000        # plus end-to-end ingest, local vs Ray
+    python bench/bench_scale.py --n 40000 --reps 0 --e2e 3    # end to end, 1 core vs 2 cores, 3 pairs
+    python bench/bench_scale.py --n 40000 --reps 0 --steps    # CPU of the streamed near-copy steps
 
 Measured on the same input (``bench/out/scale-<n>.jsonl``, git-ignored: it holds dev-set texts):
 
@@ -17,7 +19,16 @@ Measured on the same input (``bench/out/scale-<n>.jsonl``, git-ignored: it holds
 * **driver** story pass (online, batches of 500, duplicate hints: what both engines run in one
   thread), CPU-seconds and wall;
 * with ``--full N``: ``storyline ingest`` (local) and ``run_ingest_ray`` (2 CPUs) end to end into a
-  SQLite store on the first N articles, and a check that both stores hold the same links and stories.
+  SQLite store on the first N articles, and a check that both stores hold the same links and stories;
+* with ``--e2e K``: K pairs of end-to-end runs of what ``storyline ingest --engine ray --db --output``,
+  ``storyline ingest --engine ray --output`` and ``storyline cluster --engine ray`` do, each in a fresh
+  process (interpreter, imports, Ray start-up, run, shutdown: the wall figure), the 1-CPU run pinned
+  to one core and ``--cpus 1``, the 2-CPU run pinned to two cores and ``--cpus 2`` (``--no-pin``:
+  not pinned; the driver and the store writer are processes of their own, so an unpinned ``--cpus 1``
+  run uses the second core too), alternating; per run the stage timings and CPU-seconds
+  (:class:`storyline.scale.pipeline.Timings`), the CPU-seconds of every process it started, and just
+  before it two busy-loop processes on the same cores (their 1-core / 2-core ratio is what the machine
+  gave a perfectly parallel job at that moment: 2.0 when both cores are free).
 
 Writes ``bench/out/bench_scale.json``. The machine's load average is printed with every figure: on a
 shared 2-core machine wall-clock scaling depends on what else runs.
@@ -130,6 +141,144 @@ def run_ray(path: Path, cpus: int) -> dict:
     cmd = [sys.executable, __file__, "--ray-worker", str(path), "--cpus", str(cpus)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+# --- end to end (each run in its own process) ---------------------------------------------------
+
+
+E2E_MODES = ("ingest-db", "ingest-out", "cluster")
+
+
+def e2e_worker(path: str, cpus: int, mode: str) -> dict:
+    """One end-to-end run as the CLI does it: start Ray, run, shut down (in this fresh process)."""
+    from storyline.scale.engine import connect
+    from storyline.scale.pipeline import run_cluster_ray, run_ingest_ray
+
+    tmp = Path(tempfile.mkdtemp())
+    t0 = time.perf_counter()
+    ray = connect(num_cpus=cpus)
+    startup = time.perf_counter() - t0
+    if mode == "cluster":
+        res = run_cluster_ray([path])
+        n = len(res.rows)
+    else:
+        db = tmp / "ray.db" if mode == "ingest-db" else None
+        res = run_ingest_ray([path], db=db, output=tmp / "rows.jsonl")
+        n = res.summary.added
+    run_s = time.perf_counter() - t0 - startup
+    cpu = tree_cpu(os.getpid()) + time.process_time()
+    ray.shutdown()
+    return {"mode": mode, "cpus": cpus, "articles": n, "startup_s": startup, "run_s": run_s,
+            "stages": res.timings.as_dict(), "cpu_s": cpu}  # fmt: skip
+
+
+def calibrate(cores: list[int], work: int = 6_000_000) -> float:
+    """Wall seconds of two pure-Python busy processes pinned to ``cores``: what a perfectly parallel job
+    gets from those cores right now (one core: twice one task's time; two free cores: one task's)."""
+    code = f"import os; os.sched_setaffinity(0, {cores!r}); x = 0\nfor i in range({work}): x += i * i"
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
+    for pr in procs:
+        pr.wait()
+    return time.perf_counter() - t0
+
+
+def run_e2e(path: Path, cpus: int, mode: str, pin: bool) -> dict:
+    cmd = [sys.executable, __file__, "--e2e-worker", str(path), "--cpus", str(cpus), "--mode", mode]
+    cores = sorted(os.sched_getaffinity(0))[:cpus]
+    calib = calibrate(cores if pin else sorted(os.sched_getaffinity(0)))
+    l0, w0 = load(), time.perf_counter()
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, check=True, cwd=ROOT,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if pin else None,
+    ).stdout  # fmt: skip
+    wall = time.perf_counter() - w0
+    return json.loads(out.strip().splitlines()[-1]) | {
+        "wall_s": wall, "load": round((l0 + load()) / 2, 2), "calib_s": calib,
+    }  # fmt: skip
+
+
+def e2e(path: Path, pairs: int, modes: list[str], pin: bool) -> dict:
+    """``pairs`` alternating 1-CPU / 2-CPU end-to-end runs per mode; medians and scaling."""
+    out: dict = {"pinned": pin, "modes": {}}
+    for mode in modes:
+        runs: dict[int, list[dict]] = {1: [], 2: []}
+        for k in range(pairs):
+            for c in (1, 2):
+                r = run_e2e(path, c, mode, pin)
+                runs[c].append(r)
+                st = r["stages"]
+                print(f"  e2e {mode} pair {k + 1} {c} cpu: {r['wall_s']:.2f} s wall (Ray start {r['startup_s']:.1f} s, "
+                      f"run {r['run_s']:.2f} s), {r['cpu_s']:.1f} CPU-s, load {r['load']}, busy pair "
+                      f"{r['calib_s']:.2f} s; stages {st}")  # fmt: skip
+        med = {c: statistics.median(r["wall_s"] for r in runs[c]) for c in runs}
+        run_med = {c: statistics.median(r["run_s"] for r in runs[c]) for c in runs}
+        ratios = [a["wall_s"] / b["wall_s"] for a, b in zip(runs[1], runs[2], strict=True)]
+        calib = [a["calib_s"] / b["calib_s"] for a, b in zip(runs[1], runs[2], strict=True)]
+        out["modes"][mode] = {
+            "median_wall_s": med, "median_run_s": run_med, "scaling_median": med[1] / med[2],
+            "scaling_run_median": run_med[1] / run_med[2], "pair_ratios": ratios, "busy_pair_ratios": calib,
+            "runs": runs,
+        }  # fmt: skip
+        print(f"e2e {mode}: 1 cpu {med[1]:.2f} s, 2 cpus {med[2]:.2f} s (median wall): {med[1] / med[2]:.2f}x; "
+              f"without Ray start-up {run_med[1] / run_med[2]:.2f}x; pair ratios {[round(x, 2) for x in ratios]}; "
+              f"busy pair ratios (machine) {[round(x, 2) for x in calib]}")  # fmt: skip
+    return out
+
+
+def stream_steps(path: Path, cpus: int = 2) -> dict:
+    """CPU-seconds of the streamed near-copy search's steps, run in this process over the shards a
+    ``cpus``-CPU ingest would use: planning, ``band_map``, ``band_step``, verify + best match."""
+    import numpy as np
+
+    from storyline.dedup import BANDS, NEAR_CONTAINMENT, NEAR_JACCARD, NUM_PERM
+    from storyline.scale import engine as E
+    from storyline.scale import lsh
+    from storyline.scale.pipeline import stream_shard_size
+    from storyline.scale.prepare import prepare
+    from storyline.scale.sources import plan_shards, read_shard
+
+    shards = plan_shards([str(path)], stream_shard_size([str(path)], cpus))
+    blocks = [prepare(list(read_shard(s))) for s in shards]
+    metas = [b.meta() for b in blocks]
+    parts = 2 * cpus
+    planner, index, sigs, rows, bounds = E.Planner(), [None] * parts, [], [], [0]
+    t = dict.fromkeys(("plan", "band_map", "band_step", "verify"), 0.0)
+    for b, blk in enumerate(blocks):
+        c0 = time.process_time()
+        o, role, _ = planner.add(metas[b], blk.kept)
+        c1 = time.process_time()
+        sig = E.Signatures(blk.sigs, blk.sizes)
+        sigs.append(sig)
+        rows.append(np.flatnonzero(o >= 0))
+        first = bounds[-1]
+        bounds.append(planner.n)
+        mapped = E._band_map_task(sig, o, role, parts, NUM_PERM, BANDS)
+        c2 = time.process_time()
+        pairs = []
+        for p in range(parts):
+            got, index[p] = E._band_step_task(first, index[p], mapped[p] if parts > 1 else mapped)
+            pairs.append(got)
+        c3 = time.process_time()
+        i, c = lsh.unique_pairs(np.concatenate([x[0] for x in pairs]), np.concatenate([x[1] for x in pairs]))
+        if len(i):
+            owner = np.searchsorted(bounds, c, side="right") - 1
+            sig_i, size_i = E._rows_of(sig, rows[b], i - bounds[b])
+            sig_c = np.empty((len(c), sig_i.shape[1]), np.uint32)
+            size_c = np.empty(len(c), np.int64)
+            for k in set(owner.tolist()):
+                m = owner == k
+                sig_c[m], size_c[m] = E._rows_of(sigs[k], rows[k], c[m] - bounds[k])
+            ok, ov, j = lsh.verify(sig_i, sig_c, size_i, size_c, NEAR_JACCARD, NEAR_CONTAINMENT)
+            lsh.best_matches(i[ok], c[ok], ov[ok], j[ok])
+        c4 = time.process_time()
+        for k, v in zip(t, (c1 - c0, c2 - c1, c3 - c2, c4 - c3), strict=True):
+            t[k] += v
+    res = {"shards": len(shards), "cpu_s": t}
+    print(
+        f"streamed near-copy search, {len(shards)} shards, CPU-s: {json.dumps({k: round(v, 3) for k, v in t.items()})}"
+    )
+    return res
 
 
 # --- local, in this process ---------------------------------------------------------------------------
@@ -382,11 +531,20 @@ def main() -> None:
     ap.add_argument("--full", type=int, default=0, help="also ingest the first N articles end to end")
     ap.add_argument("--curve", type=int, default=0, help="story-pass cost against live stories on N articles")
     ap.add_argument("--shape", action="store_true", help="shuffle volume and memory per shard")
+    ap.add_argument("--steps", action="store_true", help="CPU of the streamed near-copy steps, in process")
+    ap.add_argument("--e2e", type=int, default=0, help="K pairs of end-to-end runs, 1 vs 2 CPUs")
+    ap.add_argument("--modes", default=",".join(E2E_MODES), help="end-to-end runs: " + ", ".join(E2E_MODES))
+    ap.add_argument("--no-pin", action="store_true", help="end-to-end runs not pinned to 1 / 2 cores")
     ap.add_argument("--json", default=str(OUT / "bench_scale.json"), help="where to write the figures")
     ap.add_argument("--ray-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--e2e-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.ray_worker:
         print(json.dumps(ray_worker(a.ray_worker, int(a.cpus))))
+        return
+    if a.e2e_worker:
+        print(json.dumps(e2e_worker(a.e2e_worker, int(a.cpus), a.mode)))
         return
     path = corpus(a.n)
     cpus = [int(c) for c in a.cpus.split(",")]
@@ -407,8 +565,12 @@ def main() -> None:
         print(f"end to end on {a.full:,}: local {f['local']['wall_s']:.1f} s wall ({f['local']['cpu_s']:.1f} CPU-s); "
               f"ray 2 CPUs {f['ray_2cpu']['wall_s']:.1f} s wall ({f['ray_2cpu']['cpu_s']:.1f} CPU-s) "
               f"{f['ray_2cpu']['stages']}; same links/stories: {f['same']}")  # fmt: skip
+    if a.e2e:
+        summary["e2e"] = e2e(path, a.e2e, a.modes.split(","), not a.no_pin)
     if a.shape:
         summary["shape"] = shape(path)
+    if a.steps:
+        summary["stream_steps"] = stream_steps(path)
     if a.curve:
         c = story_curve(path, a.curve)
         summary["story_curve"] = c

@@ -150,6 +150,66 @@ def test_bucket_pairs_match_brute_force():
     assert got == want
 
 
+def test_streamed_band_steps_give_the_whole_input_pairs():
+    """The streamed search (shard by shard, each partition's index of earlier representatives grown
+    by ``_band_step_task``) finds exactly the pairs of ``bucket_pairs`` over the whole input."""
+    from storyline.scale.engine import _band_step_task
+
+    rng = np.random.default_rng(1)
+    n, nb, parts = 400, 4, 3
+    bkeys = rng.integers(0, 8, size=(n, nb)).astype(np.uint64)
+    roles = rng.integers(0, 4, size=n).astype(np.uint8)  # some rows take no part at all
+    ords = np.arange(n, dtype=np.int64)
+    want = set(zip(*(a.tolist() for a in lsh.bucket_pairs(*lsh.band_rows(bkeys, ords, roles))), strict=True))
+    cuts = [0, 1, 2, 37, 38, 150, 151, 152, 290, n]  # shards of 1 to 138 rows
+    index: list = [None] * parts
+    got: set = set()
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        band, key, o, r = lsh.band_rows(bkeys[lo:hi], ords[lo:hi], roles[lo:hi])
+        part = lsh.partition_of(band, key, parts)
+        for p in range(parts):
+            m = part == p
+            (i, c), index[p] = _band_step_task(lo, index[p], (band[m], key[m], o[m], r[m]))
+            assert ((i >= lo) & (i < hi)).all() and (c < i).all()
+            got |= set(zip(i.tolist(), c.tolist(), strict=True))
+    assert len(want) > 1000
+    assert got == want
+
+
+def test_planner_shard_by_shard_equals_plan_added():
+    from storyline.scale.engine import Planner, plan_added
+
+    rnd = random.Random(2)
+    metas, masks = [], []
+    for n in (5, 0, 9, 3):
+        metas.append({"hashes": [f"h{rnd.randrange(6)}" for _ in range(n)], "sizes": [rnd.randrange(3) for _ in range(n)],
+                      "sigkeys": [bytes([rnd.randrange(5)]) for _ in range(n)]})  # fmt: skip
+        masks.append(np.array([rnd.random() < 0.8 for _ in range(n)], dtype=bool))
+    plan = plan_added(metas, masks)
+    planner = Planner()
+    exact = {}
+    for b, (meta, mask) in enumerate(zip(metas, masks, strict=True)):
+        o, role, ex = planner.add(meta, mask)
+        assert np.array_equal(o, plan.ords[b]) and np.array_equal(role, plan.roles[b])
+        exact.update(ex)
+    assert exact == plan.exact and planner.bounds == plan.bounds.tolist()
+    assert plan.exact and any((r & lsh.REP).any() for r in plan.roles)
+
+
+def test_store_writer_stops_after_a_failed_batch(tmp_path):
+    """A batch that fails leaves nothing behind, later batches are not written, finish() raises."""
+    from storyline.scale.pipeline import StoreWriter
+
+    w = StoreWriter(str(tmp_path / "w.db"))
+    w.write([(0, 0)], 1, ["a"], [1], [None], [], {1}, 1, 2, None)  # shard 0 was never announced
+    assert isinstance(w.error, KeyError)
+    w.write([], 1, [], [], [], [], {1}, 1, 2, None)
+    with pytest.raises(KeyError):
+        w.finish()
+    with Store(tmp_path / "w.db", readonly=True) as s:
+        assert s.count() == 0 and s.get_state("n_docs") is None
+
+
 def test_in_process_search_equals_deduplicator():
     """Band rows -> bucket pairs -> verify -> best match give the local Deduplicator's matches, on
     many near copies of different lengths (several passing candidates per article, equal overlaps)."""
@@ -340,6 +400,38 @@ def test_dev_corpus_local_and_ray_agree(ray_local, tmp_path):
     assert len(got["cluster"].stories) > 50
     assert len(got["ingest"].duplicate_groups) > 300
     assert re.search(r"\d+ exact and \d+ near", got["local"].line())
+
+
+def test_ingest_command_engine_ray_matches_local(ray_local, tmp_path):
+    """`storyline ingest --engine ray` writes the local store (writer actor), `--output` alone (no
+    store) gives the same rows, and both print the local summary line."""
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.scale.pipeline import run_ingest_ray
+
+    rows = fixture_rows()
+    src = [
+        str(write_jsonl(tmp_path / "a.jsonl", rows[:20], bad=True)),
+        str(write_jsonl(tmp_path / "b.jsonl", rows[20:])),
+    ]
+    runner = CliRunner()
+    local = runner.invoke(app, ["ingest", *src, "--db", str(tmp_path / "local.db"), "--quiet"])
+    on_ray = runner.invoke(app, ["ingest", *src, "--db", str(tmp_path / "ray.db"), "--engine", "ray",
+                                 "--address", "auto", "--output", str(tmp_path / "rows.jsonl")])  # fmt: skip
+    assert local.exit_code == 0 and on_ray.exit_code == 0, on_ray.output
+
+    def summary(out: str) -> list[str]:
+        return [re.sub(r", [\d,]+ articles/s", "", x) for x in out.splitlines() if x.startswith("added ")]
+
+    assert summary(local.stdout) and summary(local.stdout) == summary(on_ray.stdout)
+    a, b = store_dump(tmp_path / "local.db"), store_dump(tmp_path / "ray.db")
+    for key in a:
+        assert a[key] == b[key], key
+    written = [json.loads(x) for x in (tmp_path / "rows.jsonl").read_text().splitlines()]
+    alone = run_ingest_ray(src, output=tmp_path / "alone.jsonl", shard_bytes=500)
+    assert alone.rows == written and alone.timings.write >= 0
+    assert [(r["id"], r["story"]) for r in written] == [(x[1], x[4]) for x in a["articles"]]
 
 
 def test_cluster_command_engine_ray_matches_local(ray_local, tmp_path):
