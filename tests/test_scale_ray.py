@@ -129,6 +129,14 @@ def test_shards_cover_every_line_once(tmp_path):
     assert any(isinstance(x, str) and ":4:" in x for x in parts)  # line numbers survive the split
 
 
+def test_bucket_pairs_without_a_shared_bucket_is_empty():
+    bkeys = np.arange(20, dtype=np.uint64).reshape(5, 4)  # every (band, key) distinct: no bucket of two
+    ords = np.arange(5, dtype=np.int64)
+    band, key, o, r = lsh.band_rows(bkeys, ords, np.full(5, lsh.REP | lsh.QUERY, dtype=np.uint8))
+    i, c = lsh.bucket_pairs(band, key, o, r)
+    assert len(i) == 0 and len(c) == 0
+
+
 def test_bucket_pairs_match_brute_force():
     rng = np.random.default_rng(0)
     n, nb = 300, 4

@@ -82,6 +82,8 @@ def bucket_pairs(
         out_i.append(i[ok])
         out_c.append(c[ok])
         lo = hi
+    if not out_i:  # no bucket holds two rows
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     i = np.concatenate(out_i)
     c = np.concatenate(out_c)
     return unique_pairs(i, c)
