@@ -7,7 +7,9 @@
 Assignment runs as :mod:`bench.bench_ingest` runs it: batches of 1,000, near-duplicate hints (computed once,
 untimed, with :mod:`storyline.dedup`), stories outside the 60-day window forgotten after each batch. Times are
 CPU seconds (``time.process_time``) per article, the median over ``--repeats``; with ``--ref`` the reference
-and the current code run interleaved in one process and must give the same stories.
+and the current code run interleaved in one process and must give the same stories. ``assign_by_window``:
+assignment CPU per article in each ``--window`` articles (the cost while the 60-day window of active stories
+fills, then the steady state; an average over a whole run mixes the two).
 """
 
 from __future__ import annotations
@@ -65,13 +67,21 @@ def hints_of(arts: list[Article]) -> list[int | None]:
     return out
 
 
-def assign(grouping: ModuleType, terms: list[dict], dates: list, hints: list[int | None]) -> list[int]:
-    """Online assignment in batches with window eviction; returns every article's final story."""
+def assign(
+    grouping: ModuleType,
+    terms: list[dict],
+    dates: list,
+    hints: list[int | None],
+    cpu: list[float] | None = None,
+) -> list[int]:
+    """Online assignment in batches with window eviction; returns every article's final story. ``cpu``
+    gets each batch's CPU seconds (its add and evictions)."""
     cl = grouping.StoryClusterer()
     window = grouping.WINDOW_DAYS * 86400.0
     newest = None
     where: dict[int, int] = {}
     for s in range(0, len(terms), BATCH):
+        t0 = time.process_time()
         part = terms[s : s + BATCH]
         start = len(cl.terms)
         hs = [where.get(h) if h is not None else None for h in hints[s : s + BATCH]]
@@ -84,11 +94,13 @@ def assign(grouping: ModuleType, terms: list[dict], dates: list, hints: list[int
             for k in [k for k, st in cl.stories.items() if st.last is not None and st.last < newest - window]:
                 for i in cl.forget(k):
                     where.pop(i, None)
+        if cpu is not None:
+            cpu.append(time.process_time() - t0)
     return list(cl.story_of)
 
 
 def run(
-    clean: ModuleType, grouping: ModuleType, raw: list[Article], hints: list[int | None]
+    clean: ModuleType, grouping: ModuleType, raw: list[Article], hints: list[int | None], window: int = 10_000
 ) -> dict[str, Any]:
     t0 = time.process_time()
     arts = [clean.clean_article(a) for a in raw]
@@ -97,11 +109,17 @@ def run(
     t2 = time.process_time()
     dates = [grouping.parse_date(a.date) for a in arts]
     t3 = time.process_time()
-    stories = assign(grouping, terms, dates, hints)
+    batches: list[float] = []
+    stories = assign(grouping, terms, dates, hints, batches)
     t4 = time.process_time()
     n = len(raw)
+    per = max(window // BATCH, 1)
+    by_window = [
+        sum(batches[i : i + per]) / min(window, n - i * BATCH) * 1e6 for i in range(0, len(batches), per)
+    ]
     return {
         "us": {"clean": (t1 - t0) / n * 1e6, "terms": (t2 - t1) / n * 1e6, "assign": (t4 - t3) / n * 1e6},
+        "by_window": by_window,
         "stories": stories,
         "texts": [(a.text, a.title, a.boilerplate_removed) for a in arts],
         "terms": [list(t.items()) for t in terms],
@@ -113,6 +131,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--window", type=int, default=10_000, help="articles per assign_by_window entry")
     ap.add_argument("--ref", type=Path, help="directory with reference copies of grouping.py and clean.py")
     a = ap.parse_args()
     if not a.corpus.exists():
@@ -130,13 +149,15 @@ def main() -> None:
             load_module("grouping", a.ref / "grouping.py"),
         )
     times: dict[str, dict[str, list[float]]] = {k: {"clean": [], "terms": [], "assign": []} for k in impls}
+    windows: dict[str, list[list[float]]] = {k: [] for k in impls}
     same = True
     for r in range(a.repeats):
         names = list(impls) if r % 2 == 0 else list(reversed(impls))
         outs = {}
         for name in names:
             raw = [Article.from_dict(row) for row in rows]
-            outs[name] = run(*impls[name], raw, hints)
+            outs[name] = run(*impls[name], raw, hints, a.window)
+            windows[name].append(outs[name]["by_window"])
             for stage, us in outs[name]["us"].items():
                 times[name][stage].append(us)
         if "reference" in outs:
@@ -151,6 +172,7 @@ def main() -> None:
         res[name] = {
             "us_per_article_median": med,
             "all": {k: [round(x, 1) for x in v] for k, v in st.items()},
+            "assign_by_window": [round(statistics.median(w), 1) for w in zip(*windows[name], strict=True)],
         }
     if a.ref:
         cur, ref = res["current"]["us_per_article_median"], res["reference"]["us_per_article_median"]

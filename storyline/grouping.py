@@ -188,6 +188,19 @@ class _Story:
     checked: int = 0  # size at the last split test (a merge adds the size its other part was tested at)
 
 
+@dataclass
+class _Pairs:
+    """A story's merge look-up within one :meth:`StoryClusterer._merge` call."""
+
+    terms: list[str]  # its heaviest terms
+    top: list[tuple[str, float]]  # the same with their weights in its unit centroid
+    posts: list[dict[int, float]]  # the postings used (its top terms' postings, in use or skipped)
+    acc: dict[int, float]  # partial dot products of the stories under those postings
+    norm: float  # its centroid's norm
+    cos: dict[int, float | None]  # cosine to a candidate (None: outside the time window)
+    pairs: list[tuple[float, int, int]]  # (cosine, key, key) of candidates at the merge threshold
+
+
 class StoryClusterer:
     """Online story assignment; :meth:`add` takes a batch and returns each article's story key.
 
@@ -306,6 +319,12 @@ class StoryClusterer:
 
         A story's partial cosine sums its products in the order of ``top`` (the same floats however
         the postings are ordered); ties go to the higher story key."""
+        posts = self._postings(top)
+        return self._rank(self._accumulate(posts, skip)) if posts else []
+
+    def _postings(self, top: list[tuple[str, float]]) -> list[tuple[float, dict[int, float]]]:
+        """``(weight, posting)`` of the terms of ``top`` that find candidates (a common term is
+        skipped once a rarer one is there)."""
         index = self.index
         posts = []
         for t, w in top:
@@ -313,8 +332,11 @@ class StoryClusterer:
             if len(post) > MAX_POSTING and posts:
                 continue  # a common term: the rarer ones already found the candidates
             posts.append((w, post))
-        if not posts:
-            return []
+        return posts
+
+    @staticmethod
+    def _accumulate(posts: list[tuple[float, dict[int, float]]], skip: int | None) -> dict[int, float]:
+        """Partial dot products of the stories under ``posts`` (in the order of ``posts``)."""
         w, post = posts[0]
         acc = dict(zip(post, map(mul, repeat(w), post.values())))  # noqa: B905 - (0.0 + x == x)
         get = acc.get
@@ -322,10 +344,17 @@ class StoryClusterer:
             for key, cw in post.items():
                 acc[key] = get(key, 0.0) + w * cw
         acc.pop(skip, None)
-        # best partial cosines (IEEE division by the same norms as ``v / sqrt(sq or 1)``); ties: higher key
-        scores = map(truediv, acc.values(), map(self.norms.__getitem__, acc))
-        best = sorted(zip(scores, acc), reverse=True)  # noqa: B905 - same length
-        return [k for _, k in best[:MAX_CANDIDATES]]
+        return acc
+
+    def _rank(self, acc: dict[int, float]) -> list[int]:
+        """The ``MAX_CANDIDATES`` stories of best partial cosine (``acc / norm``); ties: higher key."""
+        # (IEEE division by the same norms as ``v / sqrt(sq or 1)``)
+        scores = list(map(truediv, acc.values(), map(self.norms.__getitem__, acc)))
+        pairs = zip(scores, acc)  # noqa: B905 - same length
+        if len(scores) > MAX_CANDIDATES:  # = sorted(pairs, reverse=True)[:n]: only scores from the n-th
+            cut = sorted(scores, reverse=True)[MAX_CANDIDATES - 1]  # (floats sort faster than pairs)
+            pairs = [p for p in pairs if p[0] >= cut]
+        return [k for _, k in sorted(pairs, reverse=True)[:MAX_CANDIDATES]]
 
     def _cosine(self, vec: dict[str, float], norm: float, st: _Story) -> float:
         small, big = (vec, st.centroid) if len(vec) <= len(st.centroid) else (st.centroid, vec)
@@ -436,12 +465,17 @@ class StoryClusterer:
         Rounds repeat until no pair merges. A story that no merge changed keeps its pairs of the last
         round unless one of its candidate terms was a term of a merged story: its centroid, its
         candidates (the stories under its heaviest terms) and their centroids are then all as they were.
+        When one was, only the merged stories' entries of its postings changed: their partial scores are
+        redone, the candidates re-ranked and the cosines to the merged stories recomputed (the same
+        floats as a fresh look-up; a posting that crossed ``MAX_POSTING`` makes it a fresh look-up).
         """
         if not self.merge_threshold or self.merge_threshold >= 1:
             return touched
         alive = set(touched)
-        found: dict[int, tuple[list[str], list[tuple[float, int, int]]]] = {}  # story -> (top terms, pairs)
+        found: dict[int, _Pairs] = {}
         dirty: set[str] = set()  # terms of the stories merged in the last round
+        kept: list[int] = []  # stories that absorbed another in the last round
+        gone: list[int] = []  # the stories they absorbed
         changed = True
         while changed:
             changed = False
@@ -451,24 +485,23 @@ class StoryClusterer:
                 if sa is None:
                     continue
                 last = found.get(a)
-                if last is not None and dirty.isdisjoint(last[0]):
-                    pairs += last[1]
-                    continue
+                if last is not None:
+                    if dirty.isdisjoint(last.terms):
+                        pairs += last.pairs
+                        continue
+                    if self._rescore(a, sa, last, kept, gone):
+                        pairs += last.pairs
+                        continue
                 na = math.sqrt(sa.sq or 1.0)
                 top = self._top_terms(sa, na)
-                mine = []
-                for b in self._ranked(top, a):
-                    sb = self.stories[b]
-                    if sa.first is not None and sb.first is not None:
-                        if sa.first - sb.last > self.window or sb.first - sa.last > self.window:
-                            continue
-                    s = self._cosine(sa.centroid, na, sb)
-                    if s >= self.merge_threshold:
-                        mine.append((s, min(a, b), max(a, b)))
-                found[a] = ([t for t, _ in top], mine)
-                pairs += mine
+                posts = self._postings(top)
+                acc = self._accumulate(posts, a) if posts else {}
+                f = found[a] = _Pairs([t for t, _ in top], top, [p for _, p in posts], acc, na, {}, [])
+                self._pairs_of(a, sa, f)
+                pairs += f.pairs
             used: set[int] = set()
             dirty = set()
+            kept, gone = [], []
             for _s, a, b in sorted(pairs, reverse=True):
                 if a in used or b in used or a not in self.stories or b not in self.stories:
                     continue
@@ -476,12 +509,60 @@ class StoryClusterer:
                 dirty.update(self.stories[a].centroid)
                 dirty.update(self.stories[b].centroid)
                 self._absorb(a, b)
+                kept.append(a)
+                gone.append(b)
                 alive.discard(b)
                 alive.add(a)
                 changed = True
             for k in used:
                 found.pop(k, None)
         return alive
+
+    def _pairs_of(self, a: int, sa: _Story, f: _Pairs) -> None:
+        """``f.pairs``: the merge pairs of story ``a`` with its candidates (cosines cached in ``f.cos``)."""
+        cos = f.cos
+        mine = []
+        for b in self._rank(f.acc) if f.acc else ():
+            if b in cos:
+                s = cos[b]
+            else:
+                s = None
+                sb = self.stories[b]
+                if (
+                    sa.first is None
+                    or sb.first is None
+                    or not (sa.first - sb.last > self.window or sb.first - sa.last > self.window)
+                ):
+                    s = self._cosine(sa.centroid, f.norm, sb)
+                cos[b] = s
+            if s is not None and s >= self.merge_threshold:
+                mine.append((s, min(a, b), max(a, b)))
+        f.pairs = mine
+
+    def _rescore(self, a: int, sa: _Story, f: _Pairs, kept: list[int], gone: list[int]) -> bool:
+        """Bring a story's look-up up to date after merges that changed only the ``kept`` and ``gone``
+        stories' entries of its postings; False if a fresh look-up is needed (a posting now used or
+        skipped that was not before)."""
+        posts = self._postings(f.top)
+        if len(posts) != len(f.posts) or any(p is not q for (_, p), q in zip(posts, f.posts)):  # noqa: B905
+            return False
+        acc, cos = f.acc, f.cos
+        for g in gone:
+            acc.pop(g, None)
+            cos.pop(g, None)
+        for k in kept:
+            cos.pop(k, None)
+            v = None
+            for w, post in posts:  # as :meth:`_accumulate` sums it
+                cw = post.get(k)
+                if cw is not None:
+                    v = w * cw if v is None else v + w * cw
+            if v is None:
+                acc.pop(k, None)
+            else:
+                acc[k] = v
+        self._pairs_of(a, sa, f)
+        return True
 
     def _absorb(self, keep: int, gone: int) -> None:
         sk, sg = self.stories[keep], self.stories.pop(gone)

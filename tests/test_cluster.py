@@ -161,6 +161,42 @@ def test_merge_rounds_reuse_pairs_without_changing_the_result():
     assert fast.changes == slow.changes and fast.story_of == slow.story_of
 
 
+class _CountedRescore(StoryClusterer):
+    """Counts the merge look-ups brought up to date in place (True) and those redone (False)."""
+
+    def __init__(self, **kw: float) -> None:
+        super().__init__(**kw)
+        self.rescored = {True: 0, False: 0}
+
+    def _rescore(self, *args):  # type: ignore[no-untyped-def]
+        ok = super()._rescore(*args)
+        self.rescored[ok] += 1
+        return ok
+
+
+def test_merge_rescoring_in_place_matches_fresh_look_ups(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dated stories and long postings (a small MAX_POSTING, so merges make postings cross it): a look-up
+    # brought up to date after a merge (partial scores of the merged stories redone, cosines to them
+    # recomputed) or redone (a posting crossed MAX_POSTING) must merge what scoring every story afresh
+    # every round merges
+    import random
+
+    from storyline import grouping
+
+    monkeypatch.setattr(grouping, "MAX_POSTING", 5)
+    rnd = random.Random(11)
+    vocab = [f"w{k}" for k in range(40)]
+    batches = [[{t: 1.0 for t in rnd.sample(vocab, rnd.randint(2, 7))} for _ in range(150)] for _ in range(3)]
+    dates = [[rnd.uniform(0, 150) * 86400.0 for _ in b] for b in batches]
+    opts = {"threshold": 0.95, "merge_threshold": 0.45, "split_ratio": 0.0}
+    fast, slow = _CountedRescore(**opts), _NaiveMerge(**opts)
+    for c in (fast, slow):
+        for terms, ds in zip(batches, dates, strict=True):
+            c.add(terms, ds)
+    assert fast.rescored[True] > 0 and fast.rescored[False] > 0  # both paths were taken
+    assert fast.changes == slow.changes and fast.story_of == slow.story_of
+
+
 def test_ranked_candidates_are_the_best_partial_cosines():
     """Candidate stories: the MAX_CANDIDATES highest (partial cosine, key) over the postings of the
     query's terms, long postings skipped once a shorter one was taken."""
