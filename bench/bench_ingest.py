@@ -100,14 +100,14 @@ def run_ours(batches: Iterator[list[Article]], dedup_only: bool = False) -> dict
         if not dedup_only:
             terms = [article_terms(a.text, a.title) for a in arts]
             dates = [parse_date(a.date) for a in arts]
-            hints = [where.get(m.earlier) if m is not None else None for m in matches]
             start = len(cl.terms)
+            for j, k in enumerate(keys):  # before the hints: copies of this batch's articles are hints too
+                where[k] = start + j
+            hints = [where.get(m.earlier) if m is not None else None for m in matches]
             t3 = time.process_time()
             cl.add(terms, dates, hints=hints)
             stages["terms"] += t3 - t2
             stages["assign"] += time.process_time() - t3
-            for j, k in enumerate(keys):
-                where[k] = start + j
             dated = [d for d in dates if d is not None]
             if dated:
                 newest = max(dated) if newest is None else max(newest, max(dated))

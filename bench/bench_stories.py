@@ -84,10 +84,10 @@ def assign(
         t0 = time.process_time()
         part = terms[s : s + BATCH]
         start = len(cl.terms)
+        for j in range(len(part)):  # before the hints: a copy of an article of the same batch is a hint too
+            where[s + j] = start + j
         hs = [where.get(h) if h is not None else None for h in hints[s : s + BATCH]]
         cl.add(part, dates[s : s + BATCH], hints=hs)
-        for j in range(len(part)):
-            where[s + j] = start + j
         dated = [d for d in dates[s : s + BATCH] if d is not None]
         if dated:
             newest = max(dated) if newest is None else max(newest, max(dated))

@@ -305,14 +305,17 @@ class Ingestor:
         older = self.store.earliest_with_hash(lost) if lost else {}
         terms = [article_terms(a.text, a.title) for a, _, _ in fresh]
         dates = [parse_date(a.date) for a, _, _ in fresh]
+        start = len(self.clusterer.terms)
+        here = {
+            rowid: start + j for j, rowid in enumerate(rowids)
+        }  # a copy of this batch's article: a hint too
         hints: list[int | None] = []
         for j, m in enumerate(matches):
             if m is None and fresh[j][1] in older:
                 from .dedup import Match
 
                 matches[j] = m = Match(older[fresh[j][1]], 1.0, 1.0, True)
-            hints.append(self.index_of.get(m.earlier) if m is not None else None)
-        start = len(self.clusterer.terms)
+            hints.append(None if m is None else here.get(m.earlier, self.index_of.get(m.earlier)))
         before = set(self.clusterer.stories)
         self.clusterer.changes.clear()
         stories = self.clusterer.add(terms, dates, hints=hints)

@@ -225,3 +225,21 @@ def test_v3_indexes_copies_by_their_original(tmp_path):
             "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM duplicates WHERE earlier = 1"
         ).fetchall()
         assert "duplicates_earlier" in " ".join(str(r) for r in plan)
+
+
+@pytest.mark.parametrize("same_batch", [True, False])
+def test_a_copy_joins_its_originals_story_in_the_same_batch_too(tmp_path, same_batch):
+    """A near copy takes its original's story without scoring, also when both arrive in one batch. The
+    clusterer is set so that no two articles would join by similarity alone (join bar 0.99, no merges)."""
+    orig = make_corpus(1)[0]
+    cut = orig["text"].rsplit(".", 2)[0] + "."  # the original without its last sentence: a near copy
+    copy = dict(orig, id="copy", source="Copycat Daily", text=cut, title=None)
+    src = write_jsonl(tmp_path / "a.jsonl", [orig, copy])
+    with Store(tmp_path / "c.db") as s:
+        ingest(
+            [src], s, progress=False, batch_size=2 if same_batch else 1, threshold=0.99, merge_threshold=1.0
+        )
+        story = dict(s.conn.execute("SELECT id, story FROM articles"))
+        linked = s.duplicate_links()
+    assert [(a, e) for a, e, *_ in linked] == [("copy", orig["id"])]
+    assert story["copy"] == story[orig["id"]]

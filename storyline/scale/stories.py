@@ -74,8 +74,11 @@ class OnlineStories:
         """Assign one batch; ``earlier[j]`` is the rowid the article copies (or None)."""
         self.batches += 1
         c = self.clusterer
-        hints = [self.index_of.get(e) if e is not None else None for e in earlier]
         start = len(c.terms)
+        here = {
+            rowid: start + j for j, rowid in enumerate(rowids)
+        }  # a copy of this batch's article: a hint too
+        hints = [None if e is None else here.get(e, self.index_of.get(e)) for e in earlier]
         c.changes.clear()
         before = set(c.stories)
         stories = c.add(list(terms), list(dates), hints=hints)
