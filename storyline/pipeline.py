@@ -97,9 +97,7 @@ def build_brief(
     summary = summarize(
         claims,
         alignment,
-        prov.independent,
         words=words,
-        loaded=_loaded_count,
         titles=[a.title for a in cleaned if a.title],
     )
     sources = [

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -702,17 +702,15 @@ def choices(
 def summarize(
     claims: list[Claim],
     alignment: Alignment,
-    total_independent: int,
     words: int = DEFAULT_WORDS,
-    loaded: Callable[[str], float] | None = None,
     titles: Sequence[str] = (),
     model: TokenModel | None = None,
 ) -> list[SummarySentence]:
     """Pick claim mentions for a summary of about ``words`` words; each sentence cites its claim's sources.
 
-    ``total_independent`` and ``loaded`` are accepted for the pipeline's call but not used: support enters
-    through the word model (words many outlets use), the bigram support and the claims' source counts;
-    neutrality through the word offsets (stop-word style, hype words). ``model``: fitted constants by default.
+    Support enters through the word model (words many outlets use), the bigram support and the claims'
+    source counts; neutrality through the word offsets (stop-word style, hype words). ``model``: fitted
+    constants by default.
     """
     if not claims or words <= 0:
         return []

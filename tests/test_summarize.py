@@ -184,7 +184,7 @@ def test_summary_fills_the_budget_when_there_is_text():
 def test_no_budget_no_summary():
     assert storyline.brief([dict(a) for a in ARTICLES], words=0).summary == []
     claims, al, _ = _story(ARTICLES)
-    assert summarize([], al, 1) == [] and summarize(claims, al, 1, words=0) == []
+    assert summarize([], al) == [] and summarize(claims, al, words=0) == []
 
 
 @pytest.mark.data
@@ -197,7 +197,7 @@ def test_beats_the_first_article_on_neus_train():
     for s in stories:
         budget = metrics.word_count(s.reference)
         claims, al, titles = _story(s.articles)
-        mine = [x.text for x in summarize(claims, al, 1, words=budget, titles=titles)]
+        mine = [x.text for x in summarize(claims, al, words=budget, titles=titles)]
         for out, system in ((ours, mine), (first, peers.first_article([dict(a) for a in s.articles]))):
             cut = peers.cut(system, budget)
             out.append(metrics.rouge("\n".join(cut), s.reference)["rouge1"] if cut else 0.0)

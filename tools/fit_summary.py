@@ -80,7 +80,6 @@ def story_state(articles: list[dict], reference: str) -> dict | None:
     return {
         "claims": claims,
         "alignment": al,
-        "independent": pv.independent,
         "titles": titles,
         "x": x,
         "y": y,
@@ -260,7 +259,6 @@ def cross_validate(stories: list, states: list, args: argparse.Namespace) -> dic
             out = summarize(
                 s["claims"],
                 s["alignment"],
-                s["independent"],
                 words=s["budget"],
                 titles=s["titles"],
                 model=model,

@@ -10,7 +10,6 @@ that this step does not get faster with more workers (see ``docs/scale.md``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,7 +53,6 @@ class OnlineStories:
         self.newest: float | None = None
         self.touch: dict[int, int] = {}
         self.batches = 0
-        self.df: Counter[str] = Counter()
         self.touched: set[int] = set()  # stories the last batch touched (alive after it)
         self.changed: set[int] = set()  # stories whose rows the last batch changed (to refresh in a store)
         self.moves: list[tuple[int, list[int]]] = []  # (story, rowids) the last batch moved
@@ -90,8 +88,6 @@ class OnlineStories:
         changed = set(stories) | {k for old, new, _ in c.changes for k in (old, new)}
         self.changed = changed
         self.moves = [(new, [self.rowid_of[i] for i in members]) for _old, new, members in c.changes]
-        for t in terms:
-            self.df.update(t.keys())
         dated = [d for d in dates if d is not None]
         if dated:
             self.newest = max(dated) if self.newest is None else max(self.newest, max(dated))
