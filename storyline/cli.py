@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from . import __version__
+from .cli_common import BriefFormat, error
 from .errors import StorylineError
 
 app = typer.Typer(
@@ -23,17 +23,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-
-class BriefFormat(StrEnum):
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-def error(message: str) -> None:
-    """Print one error line on stderr."""
-    typer.echo(f"storyline: error: {message}", err=True)
 
 
 def write_output(text: str, out: Path | None) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from .cli_common import BriefFormat, error
 from .scale.cli import (
     AddressOption,
     CpusOption,
@@ -31,16 +32,6 @@ class ClusterFormat(StrEnum):
 class StoriesFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-class ShowFormat(StrEnum):
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-def _error(message: str) -> None:
-    typer.echo(f"storyline: error: {message}", err=True)
 
 
 def _write_rows(rows: list[dict], fmt: ClusterFormat) -> None:
@@ -83,7 +74,7 @@ def register(app: typer.Typer) -> None:
                 fetch=fetch,
                 allow_private=allow_private,
                 output=output,
-                on_error=_error,
+                on_error=error,
             )
         else:
             from .corpus import ingest as run_ingest
@@ -97,7 +88,7 @@ def register(app: typer.Typer) -> None:
                     allow_private=allow_private,
                     batch_size=batch,
                     progress=False if quiet else None,
-                    on_error=_error,
+                    on_error=error,
                 )
         typer.echo(summary.line())
         if summary.added == 0 and summary.already_stored == 0 and summary.errors:
@@ -121,7 +112,7 @@ def register(app: typer.Typer) -> None:
         """Group articles into stories (stateless): one line per article {"id": ..., "story": ...}."""
         if engine == Engine.ray:
             rows = cluster_with_ray(
-                paths, address=address, cpus=cpus, allow_private=allow_private, on_error=_error
+                paths, address=address, cpus=cpus, allow_private=allow_private, on_error=error
             )
             _write_rows(rows, fmt)
             return
@@ -131,13 +122,13 @@ def register(app: typer.Typer) -> None:
         articles, errors = [], 0
         for item in iter_inputs(paths, allow_private=allow_private):
             if isinstance(item, str):
-                _error(item)
+                error(item)
                 errors += 1
             else:
                 articles.append(item)
         _unique(articles)
         if not articles:
-            _error("no usable articles in the input")
+            error("no usable articles in the input")
             raise typer.Exit(1)
         groups = cluster_articles(articles)
         story = {i: f"s{k + 1}" for k, g in enumerate(groups) for i in g}
@@ -180,7 +171,7 @@ def register(app: typer.Typer) -> None:
     def show(
         story: Annotated[int, typer.Argument(help="Story number (see 'storyline stories').")],
         db: Annotated[Path, typer.Option("--db", help="SQLite corpus file.")] = DEFAULT_DB,
-        fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.md,
+        fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output format.")] = BriefFormat.md,
         out: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
         ] = None,
