@@ -82,11 +82,28 @@ def migrate(conn: sqlite3.Connection) -> int:
         )
     for version in range(old + 1, SCHEMA_VERSION + 1):
         with _tx(conn):
+            row = conn.execute("SELECT version FROM schema_version").fetchone()  # under the write lock
+            if row and row[0] >= version:
+                continue  # another process (opening the same new corpus) applied this step meanwhile
             for stmt in _statements(MIGRATIONS[version]):
                 conn.execute(stmt)
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     return old
+
+
+def _enable_wal(conn: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch to WAL. Changing the journal mode does not wait on SQLite's busy handler, so two processes
+    creating one new corpus at once can see "database is locked" here: retry until ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _statements(script: str) -> list[str]:
@@ -144,7 +161,7 @@ class Store:
             raise StorylineError(f"{self.path}: no such database (run 'storyline ingest' first)")
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(self.conn)
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             if readonly:

@@ -243,3 +243,41 @@ def test_a_copy_joins_its_originals_story_in_the_same_batch_too(tmp_path, same_b
         linked = s.duplicate_links()
     assert [(a, e) for a, e, *_ in linked] == [("copy", orig["id"])]
     assert story["copy"] == story[orig["id"]]
+
+
+def test_migration_applied_by_another_process_meanwhile_is_skipped(tmp_path):
+    """Two processes opening one new corpus: the second read version 0 before the first migrated it.
+    Each step re-reads the version under the write lock, so the second skips what is done."""
+
+    class StaleFirstRead(sqlite3.Connection):
+        stale = True
+
+        def execute(self, sql, *args):
+            if self.stale and sql.startswith("SELECT version"):
+                self.stale = False
+                Store(tmp_path / "c.db").close()  # the other process migrates right after our first read,
+                return super().execute("SELECT 0")  # so what we read is the version before it: 0
+            return super().execute(sql, *args)
+
+    conn = sqlite3.connect(tmp_path / "c.db", isolation_level=None, factory=StaleFirstRead)
+    try:
+        assert migrate(conn) == 0
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    finally:
+        conn.close()
+
+
+def test_two_processes_creating_one_new_corpus_both_open_it(tmp_path):
+    """Switching a new file to WAL does not wait on SQLite's busy handler; both openers must succeed."""
+    import subprocess
+    import sys
+
+    code = "import sys; from storyline.store import Store; Store(sys.argv[1]).close()"
+    for k in range(8):
+        db = tmp_path / f"c{k}.db"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        errs = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], errs
