@@ -342,7 +342,8 @@ class Ingestor:
                     summary.near_duplicates += 1
             rows.append((rowids[j], n))
         moves = [(new, [self.rowid_of[i] for i in members]) for _old, new, members in self.clusterer.changes]
-        changed = set(stories) | {k for old, new, _ in self.clusterer.changes for k in (old, new)}
+        rebuilt = {k for old, new, _ in self.clusterer.changes for k in (old, new)}
+        changed = set(stories) | rebuilt
         df = Counter()
         for t in terms:
             df.update(t.keys())
@@ -357,7 +358,7 @@ class Ingestor:
             for story, members in moves:
                 self.store.move_articles([r for r in members if r < first], story)
             self.store.add_document_frequencies(dict(df))
-            self.store.refresh_stories(changed, now)
+            self.store.refresh_stories(changed, now, new_from=first, rebuilt=rebuilt)
             self.store.set_state("n_docs", self.clusterer.n_docs)
             self.store.set_state("next_story", self.clusterer.next_key)
             if self.newest is not None:

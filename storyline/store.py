@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 from .errors import StorylineError
 from .model import Article
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE articles (
@@ -68,7 +68,27 @@ _V3 = """
 CREATE INDEX IF NOT EXISTS duplicates_earlier ON duplicates(earlier);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}  # version -> script taking the schema from version-1
+# v4: what a story's row needs to be kept up to date from a batch's new rows alone (not all its rows):
+# its independent outlets and the article its title comes from
+_V4 = """
+ALTER TABLE stories ADD COLUMN title_article INTEGER;
+CREATE TABLE story_outlets (
+    story INTEGER NOT NULL,
+    outlet TEXT NOT NULL,
+    PRIMARY KEY (story, outlet)
+) WITHOUT ROWID;
+"""
+
+
+def _fill_v4(conn: sqlite3.Connection) -> None:
+    """Compute the v4 columns of every stored story (once, when an older corpus is opened)."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM stories")]
+    _Refresher(conn).full(ids)
+
+
+# version -> (script taking the schema from version-1, Python step run after it in the same transaction)
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _fill_v4}
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -87,6 +107,8 @@ def migrate(conn: sqlite3.Connection) -> int:
                 continue  # another process (opening the same new corpus) applied this step meanwhile
             for stmt in _statements(MIGRATIONS[version]):
                 conn.execute(stmt)
+            if version in MIGRATION_STEPS:
+                MIGRATION_STEPS[version](conn)
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     return old
@@ -310,52 +332,26 @@ class Store:
             list(counts.items()),
         )
 
-    def refresh_stories(self, stories: Iterable[int], now: float) -> None:
-        """Recompute the summary row (title, counts, first/last seen) of some stories; drop empty ones."""
-        for sid in set(stories):
-            row = self.conn.execute(
-                "SELECT COUNT(*), MIN(first_seen), MAX(first_seen), MIN(ts), MAX(ts) FROM articles WHERE story = ?",
-                (sid,),
-            ).fetchone()
-            if not row[0]:
-                self.conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
-                continue
-            sources = self.independent_sources(sid)
-            title = self._story_title(sid)
-            self.conn.execute(
-                "INSERT INTO stories (id, title, articles, sources, first_seen, last_seen, first_date, last_date) "
-                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                "articles=excluded.articles, sources=excluded.sources, first_seen=excluded.first_seen, "
-                "last_seen=excluded.last_seen, first_date=excluded.first_date, last_date=excluded.last_date",
-                (sid, title, row[0], sources, row[1], row[2], row[3], row[4]),
-            )
+    def refresh_stories(
+        self, stories: Iterable[int], now: float, *, new_from: int | None = None, rebuilt: Iterable[int] = ()
+    ) -> None:
+        """Bring the summary rows (title, counts, independent sources, first/last seen) of ``stories`` up to
+        date; drop empty ones.
+
+        With ``new_from`` (the first rowid of the batch just inserted), a stored story that only gained
+        rows (not in ``rebuilt``: merged, split or given older rows) is updated from the new rows and links
+        alone, so a batch costs the same however big its stories are; the others are recomputed from all
+        their rows. Either way the row equals a recomputation from scratch."""
         del now
+        r = _Refresher(self.conn)
+        if new_from is None:
+            r.full(set(stories))
+        else:
+            r.batch(set(stories), new_from, set(rebuilt))
 
     def independent_sources(self, story: int) -> int:
         """Articles of a story that copy no earlier article of the same story, counted once per outlet."""
-        rows = self.conn.execute(
-            "SELECT a.rowid, COALESCE(a.source, a.id) FROM articles a WHERE a.story = ? AND NOT EXISTS "
-            "(SELECT 1 FROM duplicates d JOIN articles e ON e.rowid = d.earlier "
-            " WHERE d.article = a.rowid AND e.story = a.story)",
-            (story,),
-        ).fetchall()
-        return len({r[1] for r in rows})
-
-    def _story_title(self, story: int) -> str | None:
-        """The title of the story's most central article: the earliest non-copy with a title."""
-        row = self.conn.execute(
-            "SELECT title, text FROM articles a WHERE story = ? ORDER BY "
-            "(SELECT COUNT(*) FROM duplicates d WHERE d.earlier = a.rowid) DESC, COALESCE(ts, first_seen), rowid "
-            "LIMIT 1",
-            (story,),
-        ).fetchone()
-        if not row:
-            return None
-        title, text = row
-        if title:
-            return title
-        words = text.split()
-        return " ".join(words[:14]) + (" ..." if len(words) > 14 else "")
+        return len(_independent_outlets(self.conn, story))
 
     # -- browsing -------------------------------------------------------------------------------
     def stories(
@@ -491,3 +487,137 @@ def _iso(ts: float | None) -> str | None:
     if ts is None:
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+# -- story rows -------------------------------------------------------------------------------------
+_INDEPENDENT = (  # an article that copies no earlier article of its own story
+    "NOT EXISTS (SELECT 1 FROM duplicates d JOIN articles e ON e.rowid = d.earlier "
+    "WHERE d.article = a.rowid AND e.story = a.story)"
+)
+_TITLE_ORDER = (  # the story's most central article: most copied, then earliest
+    "(SELECT COUNT(*) FROM duplicates d WHERE d.earlier = a.rowid) DESC, COALESCE(a.ts, a.first_seen), a.rowid"
+)
+
+
+def _independent_outlets(conn: sqlite3.Connection, story: int) -> set[str]:
+    rows = conn.execute(
+        f"SELECT DISTINCT COALESCE(a.source, a.id) FROM articles a WHERE a.story = ? AND {_INDEPENDENT}",
+        (story,),
+    )
+    return {r[0] for r in rows}
+
+
+def _title_of(title: str | None, text: str) -> str:
+    if title:
+        return title
+    words = text.split()
+    return " ".join(words[:14]) + (" ..." if len(words) > 14 else "")
+
+
+def _lo(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _hi(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+class _Refresher:
+    """Writes ``stories`` rows and ``story_outlets`` (inside the caller's transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _write(self, sid: int, n: int, sources: int, seen: tuple, dates: tuple, title: tuple) -> None:
+        self.conn.execute(
+            "INSERT INTO stories (id, title, articles, sources, first_seen, last_seen, first_date, last_date, "
+            "title_article) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+            "articles=excluded.articles, sources=excluded.sources, first_seen=excluded.first_seen, "
+            "last_seen=excluded.last_seen, first_date=excluded.first_date, last_date=excluded.last_date, "
+            "title_article=excluded.title_article",
+            (sid, _title_of(title[1], title[2]), n, sources, *seen, *dates, title[0]),
+        )
+
+    def _best(self, where: str, args: Sequence[Any]) -> tuple[int, str | None, str] | None:
+        return self.conn.execute(
+            f"SELECT a.rowid, a.title, a.text FROM articles a WHERE {where} ORDER BY {_TITLE_ORDER} LIMIT 1",
+            args,
+        ).fetchone()
+
+    def full(self, stories: Iterable[int]) -> None:
+        """Recompute each story's row from all its articles."""
+        conn = self.conn
+        for sid in stories:
+            row = conn.execute(
+                "SELECT COUNT(*), MIN(first_seen), MAX(first_seen), MIN(ts), MAX(ts) FROM articles WHERE story = ?",
+                (sid,),
+            ).fetchone()
+            conn.execute("DELETE FROM story_outlets WHERE story = ?", (sid,))
+            if not row[0]:
+                conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
+                continue
+            outlets = _independent_outlets(conn, sid)
+            conn.executemany(
+                "INSERT INTO story_outlets (story, outlet) VALUES (?, ?)", [(sid, o) for o in outlets]
+            )
+            title = self._best("a.story = ?", (sid,))
+            assert title is not None
+            self._write(sid, row[0], len(outlets), row[1:3], row[3:5], title)
+
+    def batch(self, stories: set[int], first: int, rebuilt: set[int]) -> None:
+        """Update the rows of ``stories`` after a batch whose rows start at rowid ``first``."""
+        conn = self.conn
+        # stories whose articles were copied by the batch: their most copied article may change
+        copied: dict[int, set[int]] = {}
+        for earlier, story in conn.execute(
+            "SELECT d.earlier, e.story FROM duplicates d JOIN articles e ON e.rowid = d.earlier "
+            "WHERE d.article >= ? AND d.earlier < ?",
+            (first, first),
+        ):
+            copied.setdefault(story, set()).add(earlier)
+        stored = {}
+        todo = sorted(stories | set(copied))
+        for i in range(0, len(todo), 500):
+            part = todo[i : i + 500]
+            q = (
+                "SELECT id, articles, first_seen, last_seen, first_date, last_date, title_article FROM stories "
+                f"WHERE id IN ({','.join('?' * len(part))})"
+            )
+            stored.update((r[0], r[1:]) for r in conn.execute(q, part))
+        full = [s for s in stories if s in rebuilt or s not in stored or stored[s][5] is None]
+        self.full(full)
+        done = set(full)
+        fresh: dict[int, list[int]] = {}
+        for rowid, story in conn.execute("SELECT rowid, story FROM articles WHERE rowid >= ?", (first,)):
+            fresh.setdefault(story, []).append(rowid)
+        added = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "SELECT story, COUNT(*), MIN(first_seen), MAX(first_seen), MIN(ts), MAX(ts) FROM articles "
+                "WHERE rowid >= ? GROUP BY story",
+                (first,),
+            )
+        }
+        outlets = conn.execute(
+            f"SELECT DISTINCT a.story, COALESCE(a.source, a.id) FROM articles a WHERE a.rowid >= ? AND {_INDEPENDENT}",
+            (first,),
+        ).fetchall()
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_outlets (story, outlet) VALUES (?, ?)",
+            [o for o in outlets if o[0] not in done and o[0] in stored],
+        )
+        for sid in todo:
+            if sid in done or sid not in stored:
+                continue  # (a story only copied from, not stored: nothing to update)
+            n, seen0, seen1, date0, date1, title_article = stored[sid]
+            new = added.get(sid)
+            if new is not None:
+                n += new[0]
+                seen0, seen1 = _lo(seen0, new[1]), _hi(seen1, new[2])
+                date0, date1 = _lo(date0, new[3]), _hi(date1, new[4])
+            # the stored best is ahead of every unchanged article: compare it with the changed ones
+            cands = [title_article, *fresh.get(sid, ()), *sorted(copied.get(sid, ()))]
+            title = self._best(f"a.rowid IN ({','.join('?' * len(cands))}) AND +a.story = ?", (*cands, sid))
+            sources = conn.execute("SELECT COUNT(*) FROM story_outlets WHERE story = ?", (sid,)).fetchone()[0]
+            assert title is not None
+            self._write(sid, n, sources, (seen0, seen1), (date0, date1), title)

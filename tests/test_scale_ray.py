@@ -209,9 +209,9 @@ def test_store_writer_stops_after_a_failed_batch(tmp_path):
     from storyline.scale.pipeline import StoreWriter
 
     w = StoreWriter(str(tmp_path / "w.db"))
-    w.write([(0, 0)], 1, ["a"], [1], [None], [], {1}, 1, 2, None)  # shard 0 was never announced
+    w.write([(0, 0)], 1, ["a"], [1], [None], [], {1}, set(), 1, 2, None)  # shard 0 was never announced
     assert isinstance(w.error, KeyError)
-    w.write([], 1, [], [], [], [], {1}, 1, 2, None)
+    w.write([], 1, [], [], [], [], {1}, set(), 1, 2, None)
     with pytest.raises(KeyError):
         w.finish()
     with Store(tmp_path / "w.db", readonly=True) as s:

@@ -412,7 +412,7 @@ class _Stream:
             c = online.clusterer
             self.writer.write(
                 [(b, r) for b, r, _ in pending], ords[0] + 1, ids, stories, links, online.moves,
-                online.changed, c.n_docs, c.next_key, online.newest,
+                online.changed, online.rebuilt, c.n_docs, c.next_key, online.newest,
             )  # fmt: skip
         pending.clear()
         self.timings.stories += time.perf_counter() - t0
@@ -460,6 +460,7 @@ class StoreWriter:
         links: list[tuple[int, float, float, bool] | None],
         moves: list[tuple[int, list[int]]],
         changed: set[int],
+        rebuilt: set[int],
         n_docs: int,
         next_key: int,
         newest: float | None,
@@ -469,13 +470,15 @@ class StoreWriter:
             return
         t0, c0 = time.perf_counter(), time.process_time()
         try:
-            self._write(rows, first, ids, stories, links, moves, changed, n_docs, next_key, newest)
+            self._write(rows, first, ids, stories, links, moves, changed, rebuilt, n_docs, next_key, newest)
         except BaseException as exc:  # noqa: BLE001 - reported by finish()
             self.error = exc
         self.seconds += time.perf_counter() - t0
         self.cpu += time.process_time() - c0
 
-    def _write(self, rows, first, ids, stories, links, moves, changed, n_docs, next_key, newest) -> None:  # type: ignore[no-untyped-def]
+    def _write(
+        self, rows, first, ids, stories, links, moves, changed, rebuilt, n_docs, next_key, newest
+    ) -> None:  # type: ignore[no-untyped-def]
         from ..store import NewArticle
 
         store = self.store
@@ -497,7 +500,7 @@ class StoreWriter:
             for story, members in moves:
                 store.move_articles([m for m in members if m < first], story)
             store.add_document_frequencies(dict(df))
-            store.refresh_stories(changed, now)
+            store.refresh_stories(changed, now, new_from=first, rebuilt=rebuilt)
             store.set_state("n_docs", n_docs)
             store.set_state("next_story", next_key)
             if newest is not None:

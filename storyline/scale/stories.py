@@ -55,6 +55,7 @@ class OnlineStories:
         self.batches = 0
         self.touched: set[int] = set()  # stories the last batch touched (alive after it)
         self.changed: set[int] = set()  # stories whose rows the last batch changed (to refresh in a store)
+        self.rebuilt: set[int] = set()  # of which merged, split or given older rows (refreshed from all rows)
         self.moves: list[tuple[int, list[int]]] = []  # (story, rowids) the last batch moved
         self.created = 0  # stories the last batch created
 
@@ -85,7 +86,8 @@ class OnlineStories:
         for j, rowid in enumerate(rowids):
             self.rowid_of.append(rowid)
             self.index_of[rowid] = start + j
-        changed = set(stories) | {k for old, new, _ in c.changes for k in (old, new)}
+        self.rebuilt = {k for old, new, _ in c.changes for k in (old, new)}
+        changed = set(stories) | self.rebuilt
         self.changed = changed
         self.moves = [(new, [self.rowid_of[i] for i in members]) for _old, new, members in c.changes]
         dated = [d for d in dates if d is not None]
