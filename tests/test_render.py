@@ -260,7 +260,7 @@ def test_markdown_sections_and_counts(brief):
         "## Claims",
         "### Consensus (1)",
         "### Partial (2)",
-        "### Single source (1)",
+        "### One independent source (1)",
         "## Discrepancies",
         "## Quotes",
         "## Sources",

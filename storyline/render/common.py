@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 STATUSES = ("consensus", "partial", "single")
-STATUS_LABELS = {"consensus": "Consensus", "partial": "Partial", "single": "Single source"}
+STATUS_LABELS = {"consensus": "Consensus", "partial": "Partial", "single": "One independent source"}
 KINDS = ("number", "date", "quote", "attribution")
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
