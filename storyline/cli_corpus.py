@@ -20,6 +20,7 @@ from .scale.cli import (
     cluster_with_ray,
     ingest_with_ray,
 )
+from .store import STORY_BRIEF_LIMIT
 
 DEFAULT_DB = Path("storyline.db")
 
@@ -175,18 +176,30 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
         ] = None,
+        max_articles: Annotated[
+            int,
+            typer.Option(
+                "--max-articles",
+                min=1,
+                help="Read at most this many of a big story's articles (originals first, then copies; "
+                "at most 2000).",
+            ),
+        ] = STORY_BRIEF_LIMIT,
     ) -> None:
         """The brief of one stored story (claims, discrepancies, quotes, provenance, summary)."""
         import storyline
 
         from .errors import StorylineError
+        from .pipeline import MAX_ARTICLES
         from .render import render
-        from .store import Store
+        from .store import Store, limited_note
 
         with Store(db, readonly=True) as store:
-            stored = store.story_articles(story)
+            stored, total = store.brief_articles(story, min(max_articles, MAX_ARTICLES))
         if not stored:
             raise StorylineError(f"no story {story} in {db}")
+        if total > len(stored):
+            print(f"storyline: note: {limited_note(total, len(stored))}", file=sys.stderr)
         result = storyline.brief([s.article for s in stored])
         text = render(result.to_dict(), fmt.value)
         if out is None or str(out) == "-":

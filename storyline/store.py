@@ -87,6 +87,8 @@ def _fill_v4(conn: sqlite3.Connection) -> None:
 
 
 # version -> (script taking the schema from version-1, Python step run after it in the same transaction)
+STORY_BRIEF_LIMIT = 1000  # articles read for the brief of a stored story (`storyline show`, the web service)
+
 MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _fill_v4}
 
@@ -426,6 +428,28 @@ class Store:
         ).fetchall()
         return [_stored(r) for r in rows]
 
+    def brief_articles(self, story: int, limit: int = STORY_BRIEF_LIMIT) -> tuple[list[StoredArticle], int]:
+        """Up to ``limit`` of a story's articles for its brief, oldest first, and how many it has.
+
+        A story larger than ``limit`` gives first the articles that copy no other article of the story,
+        then near copies, then exact copies, each group oldest first: copies repeat what their original
+        says, so the brief loses least by leaving them out."""
+        total = self.conn.execute("SELECT COUNT(*) FROM articles WHERE story = ?", (story,)).fetchone()[0]
+        if total <= limit:
+            return self.story_articles(story), total
+        copy = (
+            "(SELECT MAX(1 + d.exact) FROM duplicates d JOIN articles e ON e.rowid = d.earlier "
+            "WHERE d.article = a.rowid AND e.story = a.story)"
+        )
+        rows = self.conn.execute(
+            f"SELECT COALESCE(a.ts, a.first_seen), {_ARTICLE_COLS} FROM articles a WHERE a.story = ? "
+            f"ORDER BY COALESCE({copy}, 0), COALESCE(a.ts, a.first_seen), a.rowid LIMIT ?",
+            (story, limit),
+        ).fetchall()
+        rows.sort(key=lambda r: (r[0], r[1]))  # back in story order
+        picked = [_stored(r[1:]) for r in rows]
+        return picked, total
+
     def duplicate_links(self) -> list[tuple[str, str, float, bool]]:
         """``(article id, earlier article id, overlap, exact)`` for every near or exact copy."""
         return self.conn.execute(
@@ -464,6 +488,14 @@ def _story_row(r: Sequence[Any]) -> dict[str, Any]:
         "first_seen": _iso(fd if fd is not None else fs),
         "last_seen": _iso(ld if ld is not None else ls),
     }
+
+
+def limited_note(total: int, read: int) -> str:
+    """What a brief of a big stored story leaves out (see :meth:`Store.brief_articles`)."""
+    return (
+        f"the story has {total:,} articles; this brief reads {read:,} of them, originals first, then copies "
+        "(copies repeat their original, so claims may list fewer of the outlets that ran them)"
+    )
 
 
 def _stored(r: Sequence[Any]) -> StoredArticle:

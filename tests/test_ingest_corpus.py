@@ -239,6 +239,9 @@ def test_cli_ingest_stories_show_cluster(tmp_path, server):
     assert r.returncode == 0, r.stderr
     brief = json.loads(r.stdout)
     assert brief["schema"] == "storyline.brief/1" and brief["story"]["articles"] == big["articles"]
+    r = run("show", str(big["id"]), "--db", db, "--format", "json", "--max-articles", "2")
+    assert r.returncode == 0 and brief_size(r.stdout) == 2
+    assert f"the story has {big['articles']} articles; this brief reads 2 of them" in r.stderr
     r = run("show", "99999", "--db", db)
     assert r.returncode != 0 and "no story 99999" in r.stderr and "Traceback" not in r.stderr
     r = run("cluster", str(tmp_path / "a.jsonl"))
@@ -251,3 +254,7 @@ def test_cli_ingest_stories_show_cluster(tmp_path, server):
 def test_cli_ingest_nothing_usable_exits_nonzero(tmp_path):
     r = run("ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "c.db"))
     assert r.returncode == 1 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def brief_size(out: str) -> int:
+    return json.loads(out)["story"]["articles"]

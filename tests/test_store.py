@@ -340,3 +340,29 @@ def test_v4_migration_fills_story_outlets_and_title_articles(tmp_path):
     with Store(db) as s:
         assert s.conn.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
         assert story_table(s) == kept
+
+
+def test_brief_of_a_big_story_reads_originals_first_in_story_order(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        ingest([write_jsonl(tmp_path / "a.jsonl", copy_heavy_corpus())], s, progress=False, batch_size=5)
+        copies = {  # articles that copy an earlier article of their own story
+            r[0]
+            for r in s.conn.execute(
+                "SELECT d.article FROM duplicates d JOIN articles a ON a.rowid = d.article "
+                "JOIN articles e ON e.rowid = d.earlier WHERE a.story = e.story"
+            )
+        }
+        story = s.conn.execute(
+            f"SELECT story FROM articles WHERE rowid IN ({','.join(map(str, copies))}) "
+            "GROUP BY story ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        everything = s.story_articles(story)
+        originals = [m.rowid for m in everything if m.rowid not in copies]
+        got, total = s.brief_articles(story, len(originals))
+        assert total == len(everything) > len(originals)
+        assert [m.rowid for m in got] == originals  # no copy while an original is left out; story order
+        got, _ = s.brief_articles(story, len(originals) + 1)
+        order = [m.rowid for m in everything]
+        assert [m.rowid for m in got] == sorted((m.rowid for m in got), key=order.index)
+        assert len({m.rowid for m in got} - set(originals)) == 1
+        assert [m.rowid for m in s.brief_articles(story, total)[0]] == [m.rowid for m in everything]

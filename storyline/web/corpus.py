@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Article
-from ..store import STORY_SORTS, Store, StoredArticle
+from ..store import STORY_SORTS, Store, limited_note
 
 SORTS = STORY_SORTS
 
@@ -74,7 +74,9 @@ class Corpus:
         story = self.story(story_id)
         if story is None:
             return None
-        members: list[StoredArticle] = story["members"]
+        with self._read() as store:
+            members, total = store.brief_articles(story_id)
+        note = [limited_note(total, len(members))] if total > len(members) else []
         key = (story_id, tuple(m.rowid for m in members))
         with self._lock:
             hit = self._cache.get(key)
@@ -82,6 +84,7 @@ class Corpus:
                 self._cache.move_to_end(key)
                 return {**story, **hit}
         built = build([_copy(m.article) for m in members])
+        built = {**built, "errors": note + built.get("errors", [])}
         with self._lock:
             self._cache[key] = built
             while len(self._cache) > self._cache_size:
