@@ -47,17 +47,32 @@ def _loaded_count(text: str) -> float:
     return float(len(loaded_terms(text)))
 
 
+def _title_agreement(titles: list[str]) -> np.ndarray:
+    """Each title's mean Dice overlap of content stems with every other title (one sparse product)."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, t in enumerate(titles):
+        for stem in set(content_stems(normalize(t))):
+            rows.append(r)
+            cols.append(vocab.setdefault(stem, len(vocab)))
+    n = len(titles)
+    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
+    shared = (x @ x.T).toarray()
+    size = np.asarray(x.sum(axis=1)).ravel()
+    dice = 2 * shared / np.maximum(size[:, None] + size[None, :], 1)
+    np.fill_diagonal(dice, 0.0)
+    return np.round(dice.sum(axis=1) / (n - 1), 12)  # (rounded: equal overlaps tie, the first title wins)
+
+
 def story_title(articles: list[Article], claims: list, fallback_words: int = 14) -> str:
     """The title sharing most words with the other titles, and neutral; else the top claim, shortened."""
     titles = [a.title for a in articles if a.title]
     if len(titles) == 1:
         return titles[0]
     if titles:
-        bags = [set(content_stems(normalize(t))) for t in titles]
-        agreement = [
-            np.mean([2 * len(a & b) / max(len(a) + len(b), 1) for b in bags if b is not a]) for a in bags
-        ]
-        score = np.array(agreement) - 0.2 * np.array([_loaded_count(t) for t in titles])
+        score = _title_agreement(titles) - 0.2 * np.array([_loaded_count(t) for t in titles])
         return titles[int(np.argmax(score))]
     if claims:
         words = claims[0].text.split()
