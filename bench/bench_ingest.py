@@ -20,6 +20,12 @@ rounds on the same (pre-read) batches, garbage collected before each side, and r
 the per-round ratios (CPU time: the cores are shared)::
 
     python bench/bench_ingest.py --datasketch 20000 --dedup-only 5
+
+``--ref DIR --rounds R`` times the ``ours`` pipeline on ``--n`` articles against copies of ``grouping.py``,
+``clean.py`` and ``dedup.py`` in ``DIR`` (e.g. an earlier version), alternating in one process, and
+reports the medians and the per-round ratios::
+
+    python bench/bench_ingest.py --n 100000 --ref /tmp/old --rounds 2
 """
 
 from __future__ import annotations
@@ -40,9 +46,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storyline.clean import clean_article  # noqa: E402
+from storyline.clean import clean_article, clear_junk_memo  # noqa: E402
 from storyline.dedup import Deduplicator, words  # noqa: E402
-from storyline.grouping import WINDOW_DAYS, StoryClusterer, article_terms, parse_date  # noqa: E402
+from storyline.grouping import (  # noqa: E402
+    WINDOW_DAYS,
+    StoryClusterer,
+    article_terms,
+    clear_terms_memo,
+    parse_date,
+)
 from storyline.model import Article  # noqa: E402
 
 DEFAULT = ROOT / "bench" / "out" / "corpus.jsonl"
@@ -71,7 +83,10 @@ def stream(path: Path, n: int, batch: int = 1000) -> Iterator[list[Article]]:
 
 
 def run_ours(batches: Iterator[list[Article]], dedup_only: bool = False) -> dict:
-    """The in-memory ingest pipeline; returns counts and CPU seconds (reading excluded)."""
+    """The in-memory ingest pipeline; returns counts and CPU seconds (reading excluded). Starts cold:
+    nothing remembered from an earlier run (cleaning's junk lines, article terms)."""
+    clear_junk_memo()
+    clear_terms_memo()
     dd = Deduplicator(max_items=50_000)
     cl = StoryClusterer()
     window = WINDOW_DAYS * 86400
@@ -212,6 +227,49 @@ def dedup_rounds(path: Path, n: int, rounds: int, cleaned: bool = False) -> dict
             "ours_duplicates": o["duplicates"], "datasketch_duplicates": d["duplicates"]}  # fmt: skip
 
 
+def ref_rounds(path: Path, n: int, ref: Path, rounds: int) -> dict:
+    """``run_ours`` with the current modules and with the copies in ``ref``, alternating; medians."""
+    import importlib.util
+
+    def load(name: str):  # type: ignore[no-untyped-def]
+        spec = importlib.util.spec_from_file_location(f"storyline._ref_{name}", ref / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        spec.loader.exec_module(mod)
+        return mod
+
+    g, c, d = load("grouping"), load("clean"), load("dedup")
+    # modules the split test loads on first use: imported here, so the first timed run does not pay for it
+    import scipy.cluster.hierarchy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    here = globals()
+    names = ("StoryClusterer", "article_terms", "parse_date", "clean_article", "Deduplicator")
+    impls = {"current": {k: here[k] for k in names},
+             "reference": {"StoryClusterer": g.StoryClusterer, "article_terms": g.article_terms,
+                           "parse_date": g.parse_date, "clean_article": c.clean_article,
+                           "Deduplicator": d.Deduplicator}}  # fmt: skip
+    runs: dict[str, list[dict]] = {k: [] for k in impls}
+    for r in range(rounds):
+        for name in list(impls) if r % 2 == 0 else list(reversed(impls)):
+            here.update(impls[name])
+            gc.collect()
+            runs[name].append(run_ours(stream(path, n)))
+    here.update(impls["current"])
+    med = statistics.median
+    out: dict = {"articles": n, "rounds": rounds, "reference_dir": str(ref)}
+    for name, rs in runs.items():
+        out[name] = {"per_s_median": round(med(x["per_s"] for x in rs)), "per_s": [round(x["per_s"]) for x in rs],
+                     "us_per_article_median": {k: round(med(x["us_per_article"][k] for x in rs), 1)
+                                               for k in rs[0]["us_per_article"]},
+                     "stories": rs[0]["stories"], "duplicates": rs[0]["duplicates"]}  # fmt: skip
+    out["ratio_per_round"] = [
+        round(a["per_s"] / b["per_s"], 3) for a, b in zip(runs["current"], runs["reference"], strict=True)
+    ]
+    return out
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's over exec)."""
     try:
@@ -250,6 +308,10 @@ def main() -> None:
         help="only time dedup against datasketch, R interleaved rounds on --datasketch articles (medians)",
     )
     ap.add_argument("--cleaned", action="store_true", help="--dedup-only on cleaned texts (cleaning untimed)")
+    ap.add_argument(
+        "--ref", type=Path, help="directory with copies of grouping.py, clean.py, dedup.py to time against"
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="--ref: alternating rounds")
     ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args()
     global MIN_WORDS
@@ -258,6 +320,9 @@ def main() -> None:
         raise SystemExit(f"{a.corpus} not found: run bench/make_corpus.py first")
     if a.child:
         print(json.dumps(memory_child(a.corpus, a.child)))
+        return
+    if a.ref:
+        print(json.dumps(ref_rounds(a.corpus, a.n, a.ref, a.rounds), indent=2))
         return
     if a.dup_quality:
         print(json.dumps(dup_quality(a.corpus, a.dup_quality), indent=2))

@@ -102,6 +102,10 @@ def assign(
 def run(
     clean: ModuleType, grouping: ModuleType, raw: list[Article], hints: list[int | None], window: int = 10_000
 ) -> dict[str, Any]:
+    for forget in ("clear_junk_memo", "clear_terms_memo"):  # cold: nothing remembered from an earlier run
+        for mod in (clean, grouping):
+            if hasattr(mod, forget):
+                getattr(mod, forget)()
     t0 = time.process_time()
     arts = [clean.clean_article(a) for a in raw]
     t1 = time.process_time()

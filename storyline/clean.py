@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
+from .memo import RecentMemo
 from .model import Article
 
 _QUOTES = str.maketrans(
@@ -101,6 +102,20 @@ def is_junk_line(line: str) -> bool:
     return bool(_JUNK_RE.match(s) or _BYLINE_RE.match(s))
 
 
+# is_junk_line of recent short lines (page furniture repeats from page to page)
+_junk_memo: RecentMemo[str, bool] = RecentMemo(is_junk_line, 4096)
+
+
+def _is_junk(line: str) -> bool:
+    """:func:`is_junk_line`, remembered for lines of up to 400 characters."""
+    return is_junk_line(line) if len(line) > 400 else _junk_memo(line)
+
+
+def clear_junk_memo() -> None:
+    """Forget the remembered junk-line answers."""
+    _junk_memo.clear()
+
+
 def looks_like_headline(line: str, first: bool = False) -> bool:
     """A short line without final punctuation whose significant words are mostly capitalised.
 
@@ -134,7 +149,7 @@ def clean_text(text: str, find_headline: bool = True) -> tuple[str, list[str], s
     for line in lines:
         if not line:
             continue
-        if is_junk_line(line):
+        if _is_junk(line):
             removed.append(line)
             continue
         if find_headline and headline is None and len(kept) < 5 and looks_like_headline(line, first=not kept):

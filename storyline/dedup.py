@@ -32,6 +32,7 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 _ROW_BITS = 20  # an article's row in a chunk (chunks are at most 2**20 articles)
 _SMALL_RUN = 1 << 13  # band keys kept in the small level before it joins the recent one
 _BMP = 0x10000
+_TIMSORT_UPTO = 1 << 19  # runs merged by a stable sort up to this many keys (more temporary memory)
 
 
 def words(text: str) -> list[str]:
@@ -318,14 +319,14 @@ def _densify(sig: np.ndarray, empty: np.uint32) -> np.ndarray:
     if not len(rows):
         return sig
     sub, miss = sig[rows], missing[rows]
-    col = np.arange(k, dtype=np.int64)
-    nxt = np.minimum.accumulate(np.where(miss, 2 * k, col)[:, ::-1], axis=1)[:, ::-1]
+    col = np.arange(k, dtype=np.int32)  # (32-bit arithmetic throughout: less memory traffic)
+    nxt = np.minimum.accumulate(np.where(miss, np.int32(2 * k), col)[:, ::-1], axis=1)[:, ::-1]
     nxt = np.where(nxt == 2 * k, nxt[:, :1] + k, nxt)  # none to the right: the first one, a lap on
     ok = nxt < 2 * k  # rows without any value stay empty
-    dist = (nxt - col).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        filled = np.take_along_axis(sub, nxt % k, axis=1).astype(np.uint64) + dist * np.uint64(0x9E3779B9)
-    sig[rows] = np.where(miss & ok, (filled & _MASK32).astype(np.uint32), sub)
+    dist = (nxt - col).astype(np.uint32)
+    with np.errstate(over="ignore"):  # (value + distance * 0x9E3779B9) modulo 2**32
+        filled = np.take_along_axis(sub, nxt % k, axis=1) + dist * np.uint32(0x9E3779B9)
+    sig[rows] = np.where(miss & ok, filled, sub)
     return sig
 
 
@@ -523,10 +524,30 @@ class LSHIndex:
             ck, od = _merge(sk, so, ck, od)
         rk, ro = _merge(rk, ro, ck, od)
         if len(rk) > max(len(bk) // 4, 1 << 15):
-            keep = bo >= self.next - self.capacity
-            bk, bo = _merge(bk[keep], bo[keep], rk, ro)
+            bk, bo = self._rewrite(bk, bo, rk, ro)
             rk, ro = rk[:0], ro[:0]
         self._levels = [(bk, bo), (rk, ro), (sk[:0], so[:0])]
+
+    def _rewrite(
+        self, bk: np.ndarray, bo: np.ndarray, rk: np.ndarray, ro: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The large level merged with the recent one, evicted items dropped: ``_merge(bk[keep],
+        bo[keep], rk, ro)`` written band by band into the result (the keys of a band are contiguous),
+        so that no filtered copy of the large level is made (less peak memory)."""
+        keep = bo >= self.next - self.capacity
+        keys = np.empty(int(np.count_nonzero(keep)) + len(rk), dtype=bk.dtype)
+        ords = np.empty(len(keys), dtype=bo.dtype)
+        bs = np.searchsorted(bk, self._band).tolist() + [len(bk)]
+        rs = np.searchsorted(rk, self._band).tolist() + [len(rk)]
+        at = 0
+        for b in range(self.bands):
+            part = slice(bs[b], bs[b + 1])
+            k, o = _merge(
+                bk[part][keep[part]], bo[part][keep[part]], rk[rs[b] : rs[b + 1]], ro[rs[b] : rs[b + 1]]
+            )
+            keys[at : at + len(k)], ords[at : at + len(k)] = k, o
+            at += len(k)
+        return keys, ords
 
     def lookup(
         self, ck: np.ndarray, rows: np.ndarray, presorted: bool = False
@@ -542,7 +563,12 @@ class LSHIndex:
             if not len(keys):
                 continue
             lo = np.searchsorted(keys, ck, "left")
-            cnt = np.searchsorted(keys, ck, "right") - lo
+            # most queries find nothing: the end of the run of equal keys is searched for the others only
+            hit = np.flatnonzero(keys[np.minimum(lo, len(keys) - 1)] == ck)
+            if not len(hit):
+                continue
+            cnt = np.zeros(len(ck), dtype=lo.dtype)
+            cnt[hit] = np.searchsorted(keys, ck[hit], "right") - lo[hit]
             tot = int(cnt.sum())
             if tot:
                 offs = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(tot)
@@ -599,9 +625,13 @@ class LSHIndex:
 
 
 def _merge(ak: np.ndarray, ao: np.ndarray, bk: np.ndarray, bo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge two key-sorted runs."""
+    """Merge two key-sorted runs (equal keys: ``a``'s first)."""
     if not len(ak):
         return bk, bo
+    if len(ak) + len(bk) <= _TIMSORT_UPTO:  # a stable sort of the two runs is one linear merge (timsort)
+        keys = np.concatenate((ak, bk))
+        order = np.argsort(keys, kind="stable")
+        return keys[order], np.concatenate((ao, bo))[order]
     pos = np.searchsorted(ak, bk, "right") + np.arange(len(bk))
     keys = np.empty(len(ak) + len(bk), dtype=ak.dtype)
     ords = np.empty(len(keys), dtype=ao.dtype)

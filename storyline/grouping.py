@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +41,11 @@ from typing import Any
 
 import numpy as np
 
+from .memo import RecentMemo
 from .model import Article
 
 _intern = sys.intern
+_NAN = math.nan
 
 THRESHOLD = 0.10  # cosine of an article to a story centroid to join it
 MERGE_THRESHOLD = 0.30  # cosine between two story centroids to merge them (online ingest)
@@ -59,13 +62,15 @@ ENTITY_WEIGHT = 3.0  # weight of names and numbers in the local split test
 MAX_CANDIDATE_TERMS = 10  # heaviest terms of an article used to find candidate stories
 MAX_CANDIDATES = 5  # candidate stories scored exactly
 MAX_POSTING = 100  # stories listed under one term beyond which the term is skipped for candidates
-MAX_SPLIT_SAMPLE = 300  # the split test of a bigger story looks at its latest articles only
+MAX_SPLIT_SAMPLE = 300  # a story of more articles is not split-tested any more (and keeps no article terms)
 MAX_CENTROID_TERMS = 400  # a story centroid keeps its heaviest terms only (memory bound)
 # the split test's similarity matrix: a sparse product from this many articles (single-threaded, so no
 # BLAS threads spin for it and the result does not depend on the machine's thread count)
 _SPARSE_FROM = 64
 _TRIU: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # condensed-distance indices by story size
-
+_TRIU_CACHED = 64  # ... kept for sizes below this only (all sizes up to 300 would hold ~70 MB)
+_WEIGHTS = {float(w): float(w) for w in range(1, 100)}  # the float objects of common term weights
+_NO_TERMS: dict[str, float] = {}  # the terms of an article no longer needed (shared; never modified)
 _WORD = re.compile(r"[^\W_]+(?:[\-.,][^\W_]+)*")
 # the word that opens a sentence or a line (capitalised there for grammar, not because it is a name)
 _STARTER = re.compile(
@@ -102,8 +107,20 @@ STOPWORDS = frozenset(
 
 def article_terms(text: str, title: str | None = None) -> dict[str, float]:
     """Content terms of an article with weights: 1 per occurrence, ``ENTITY_WEIGHT`` for a name
-    (a capitalised word inside a sentence) or a number. Title and body are read alike."""
-    body = f"{title}\n{text}" if title and title != text else text
+    (a capitalised word inside a sentence) or a number. Title and body are read alike.
+
+    The result of a recent call on the same title and text is returned again, the same dict: callers
+    must not modify it."""
+    return _terms_memo(f"{title}\n{text}" if title and title != text else text)
+
+
+def clear_terms_memo() -> None:
+    """Forget the remembered :func:`article_terms` results."""
+    _terms_memo.clear()
+
+
+def _terms_of(body: str) -> dict[str, float]:
+    """:func:`article_terms` of a title and text joined."""
     plain = body.isascii()  # (the same matches with ASCII classes, found faster)
     toks = (_WORD_ASCII if plain else _WORD).findall(body)
     low = list(map(str.lower, toks))
@@ -113,19 +130,26 @@ def article_terms(text: str, title: str | None = None) -> dict[str, float]:
         caps.subtract(map(str.lower, (_STARTER_ASCII if plain else _STARTER).findall(body)))
     capital = caps.get
     extra = ENTITY_WEIGHT - 1.0
+    shared = _WEIGHTS.get
     out: dict[str, float] = {}
     for t, c in counts.items():
         if t in STOPWORDS or (len(t) < 2 and not t.isdigit()):
             continue
-        if t[0].isdigit():
-            w = ENTITY_WEIGHT * c
-            t = t.replace(",", "")
-        else:
+        # one string object per term and one float object per small weight across all articles held
+        # in memory
+        if t[0].isdigit():  # ("3,000" and "3000" are one term)
+            t = _intern(t.replace(",", ""))
+            w = out.get(t, 0.0) + ENTITY_WEIGHT * c
+        else:  # (no other key of ``counts`` gives this term)
             k = capital(t, 0)
-            w = c + extra * k if k > 0 else c
-        t = _intern(t)  # one string object per term across all articles held in memory
-        out[t] = out.get(t, 0.0) + w
+            w = 0.0 + (c + extra * k if k > 0 else c)
+            t = _intern(t)
+        out[t] = shared(w, w)
     return out
+
+
+# article_terms of recent bodies (exact copies are common in a stream)
+_terms_memo: RecentMemo[str, dict[str, float]] = RecentMemo(_terms_of, 2048)
 
 
 def parse_date(value: Any) -> float | None:
@@ -230,9 +254,10 @@ class StoryClusterer:
         self.stories: dict[int, _Story] = {}
         self.index: dict[str, dict[int, float]] = {}  # term -> story -> centroid weight
         self.norms: dict[int, float] = {}  # story -> norm of its centroid (1.0 for an empty one)
-        self.terms: list[dict[str, float]] = []  # weighted terms of each article seen
-        self.vectors: list[dict[str, float] | None] = []  # None: recomputed from terms when needed
-        self.dates: list[float | None] = []
+        # weighted terms of each article seen (emptied once no split test can read them again: a story
+        # of more than MAX_SPLIT_SAMPLE articles is never tested, and a forgotten one is gone)
+        self.terms: list[dict[str, float]] = []
+        self.dates = array("d")  # of each article seen, epoch seconds (NaN: undated)
         self.story_of: list[int] = []
         self.next_key = next_key
         self.changes: list[tuple[int, int, list[int]]] = []
@@ -268,17 +293,20 @@ class StoryClusterer:
         dates = list(dates) if dates is not None else [None] * len(terms)
         start = len(self.terms)
         if update_df:
-            for t in terms:
-                self.df.update(t.keys())
+            self.df.update(chain.from_iterable(terms))  # (the keys of each, in order)
             self.n_docs += len(terms)
         self._idf_cache = _IdfCache(self)  # df or n_docs may have changed since the last batch
         vecs = self._idf_cache.vectors
+        same: dict[int, dict[str, float]] = {}  # vectors by id of the terms (a shared dict: an exact copy)
         touched: set[int] = set()
         for j, t in enumerate(terms):
             i = start + j
             self.terms.append(t)
-            self.dates.append(dates[j])
-            vec = vecs[i] = self._vec(t)
+            self.dates.append(_NAN if dates[j] is None else dates[j])
+            vec = same.get(id(t))  # (``terms`` holds every dict of the batch: no id is reused)
+            if vec is None:
+                vec = same[id(t)] = self._vec(t)
+            vecs[i] = vec
             hint = hints[j] if hints is not None else None
             key = None
             if hint is not None and 0 <= hint < i and self.story_of[hint] in self.stories:
@@ -288,7 +316,6 @@ class StoryClusterer:
                 if key is None:
                     key = self._new_story()
                 touched.add(key)
-            self.vectors.append(None)  # memory: an article's vector is only needed again after a split
             self.story_of.append(-1)
             self._join(key, i, vec)
         touched = self._merge(touched)
@@ -391,25 +418,24 @@ class StoryClusterer:
     def _update(self, st: _Story, vec: dict[str, float], sign: float = 1.0) -> None:
         """Add (or subtract) a vector to a story's centroid and the inverted index."""
         c, key, index = st.centroid, st.key, self.index
-        if True:
-            if sign != 1.0:
-                vec = {t: sign * w for t, w in vec.items()}
-            cget, iget = c.get, index.get
-            sq = st.sq
-            for t, w in vec.items():
-                old = cget(t, 0.0)
-                new = old + w
-                sq += new * new - old * old
-                if new > 1e-12:
-                    c[t] = new
-                    post = iget(t)
-                    if post is None:
-                        index[t] = {key: new}
-                    else:
-                        post[key] = new
-                elif old:
-                    del c[t]
-                    self._unindex(t, key)
+        if sign != 1.0:
+            vec = {t: sign * w for t, w in vec.items()}
+        cget, iget = c.get, index.get
+        sq = st.sq
+        for t, w in vec.items():
+            old = cget(t, 0.0)
+            new = old + w
+            sq += new * new - old * old
+            if new > 1e-12:
+                c[t] = new
+                post = iget(t)
+                if post is None:
+                    index[t] = {key: new}
+                else:
+                    post[key] = new
+            elif old:
+                del c[t]
+                self._unindex(t, key)
         st.sq = max(sq, 0.0)
         if len(c) > MAX_CENTROID_TERMS * 1.25:
             keep = sorted(c.items(), key=lambda kv: -kv[1])[:MAX_CENTROID_TERMS]
@@ -439,24 +465,29 @@ class StoryClusterer:
     def _join(self, key: int, i: int, vec: dict[str, float]) -> None:
         st = self.stories[key]
         st.members.append(i)
-        if len(st.members) > MAX_SPLIT_SAMPLE:  # a big story is never split: its old articles' terms can go
-            self.terms[st.members[-MAX_SPLIT_SAMPLE - 1]] = {}
+        if len(st.members) > MAX_SPLIT_SAMPLE:  # a big story is never split: its articles' terms can go
+            self._drop_terms(st.members if len(st.members) == MAX_SPLIT_SAMPLE + 1 else (i,))
         self.story_of[i] = key
         self._update(st, vec)
         d = self.dates[i]
-        if d is not None:
+        if d == d:  # (not NaN: dated)
             st.first = d if st.first is None else min(st.first, d)
             st.last = d if st.last is None else max(st.last, d)
+
+    def _drop_terms(self, members: Iterable[int]) -> None:
+        """Forget the terms of articles of a story that is never split again (it has more than
+        ``MAX_SPLIT_SAMPLE`` articles and cannot shrink)."""
+        terms = self.terms
+        for i in members:
+            terms[i] = _NO_TERMS
 
     def _vector_of(self, i: int) -> dict[str, float]:
         """An article's vector under the current IDF (kept until the IDF changes: splits rebuild
         stories from their articles' vectors, sometimes more than once in a batch)."""
-        v = self.vectors[i]
+        vecs = self._idf_cache.vectors
+        v = vecs.get(i)
         if v is None:
-            vecs = self._idf_cache.vectors
-            v = vecs.get(i)
-            if v is None:
-                v = vecs[i] = self._vec(self.terms[i])
+            v = vecs[i] = self._vec(self.terms[i])
         return v
 
     def _merge(self, touched: set[int]) -> set[int]:
@@ -547,8 +578,10 @@ class StoryClusterer:
         if len(posts) != len(f.posts) or any(p is not q for (_, p), q in zip(posts, f.posts)):  # noqa: B905
             return False
         acc, cos = f.acc, f.cos
+        same = True  # no partial score changed: the same candidates, cosines and pairs
         for g in gone:
-            acc.pop(g, None)
+            if acc.pop(g, None) is not None:
+                same = False
             cos.pop(g, None)
         for k in kept:
             cos.pop(k, None)
@@ -558,10 +591,13 @@ class StoryClusterer:
                 if cw is not None:
                     v = w * cw if v is None else v + w * cw
             if v is None:
-                acc.pop(k, None)
+                if acc.pop(k, None) is not None:
+                    same = False
             else:
                 acc[k] = v
-        self._pairs_of(a, sa, f)
+                same = False
+        if not same:
+            self._pairs_of(a, sa, f)
         return True
 
     def _absorb(self, keep: int, gone: int) -> None:
@@ -573,6 +609,10 @@ class StoryClusterer:
             self.story_of[i] = keep
         if sk.checked:  # two tested stories: their union is tested again once it doubles what was tested
             sk.checked += sg.checked
+        if len(sk.members) + len(sg.members) > MAX_SPLIT_SAMPLE:  # never split again
+            self._drop_terms(sg.members)
+            if len(sk.members) <= MAX_SPLIT_SAMPLE:
+                self._drop_terms(sk.members)
         sk.members.extend(sg.members)
         for d in (sg.first, sg.last):
             if d is not None:
@@ -613,11 +653,32 @@ class StoryClusterer:
         """A story made anew from ``members``: :meth:`_join` of each in turn (the same centroid floats
         in the same order), with the inverted index written once at the end."""
         st = self.stories[key]
+        c, sq = self._summed(map(self._vector_of, members))
+        self._unindex_all([t for t in st.centroid if t not in c], key)
+        index, iget = self.index, self.index.get
+        for t, v in c.items():
+            post = iget(t)
+            if post is None:
+                index[t] = {key: v}
+            else:
+                post[key] = v
+        dated = [d for d in map(self.dates.__getitem__, members) if d == d]
+        st.members, st.centroid, st.sq = list(members), c, sq
+        st.first, st.last = (min(dated), max(dated)) if dated else (None, None)
+        self.norms[key] = math.sqrt(sq or 1.0)
+        story_of = self.story_of
+        for i in members:
+            story_of[i] = key
+        st.checked = len(members)
+
+    @staticmethod
+    def _summed(vecs: Iterable[dict[str, float]]) -> tuple[dict[str, float], float]:
+        """A centroid and its squared norm from vectors added in turn as :meth:`_update` adds them."""
         c: dict[str, float] = {}
         cget = c.get
         sq = 0.0
-        for i in members:
-            for t, w in self._vector_of(i).items():  # :meth:`_update`, without the index
+        for vec in vecs:
+            for t, w in vec.items():  # :meth:`_update`, without the index
                 old = cget(t, 0.0)
                 new = old + w
                 sq += new * new - old * old
@@ -631,24 +692,7 @@ class StoryClusterer:
                 c = dict(keep)
                 cget = c.get
                 sq = sum(v * v for _, v in keep)
-        self._unindex_all([t for t in st.centroid if t not in c], key)
-        index, iget = self.index, self.index.get
-        for t, v in c.items():
-            post = iget(t)
-            if post is None:
-                index[t] = {key: v}
-            else:
-                post[key] = v
-        dated = [d for d in map(self.dates.__getitem__, members) if d is not None]
-        st.members, st.centroid, st.sq = list(members), c, sq
-        st.first, st.last = (min(dated), max(dated)) if dated else (None, None)
-        self.norms[key] = math.sqrt(sq or 1.0)
-        story_of = self.story_of
-        for i in members:
-            story_of[i] = key
-        for i in members[:-MAX_SPLIT_SAMPLE]:  # as :meth:`_join` drops a big story's old terms
-            self.terms[i] = {}
-        st.checked = len(members)
+        return c, sq
 
     # -- state for a store
     def load_story(self, key: int, items: Sequence[tuple[dict[str, float], float | None]]) -> list[int]:
@@ -663,9 +707,8 @@ class StoryClusterer:
         for terms, date in items:
             i = len(self.terms)
             self.terms.append(terms)
-            self.dates.append(date)
+            self.dates.append(_NAN if date is None else date)
             vec = self._vec(terms)
-            self.vectors.append(None)  # memory: an article's vector is only needed again after a split
             self.story_of.append(-1)
             self._join(key, i, vec)
             out.append(i)
@@ -679,9 +722,7 @@ class StoryClusterer:
             return []
         del self.norms[key]
         self._unindex_all(st.centroid, key)
-        for i in st.members:
-            self.terms[i] = {}
-            self.vectors[i] = None
+        self._drop_terms(st.members)
         return st.members
 
     def groups(self) -> list[list[int]]:
@@ -729,10 +770,7 @@ def split_test(
     else:
         sim = x @ x.T
     # condensed distances: np.clip(1 - sim, 0, None) above the diagonal
-    iu = _TRIU.get(n)
-    if iu is None:
-        iu = _TRIU[n] = np.triu_indices(n, 1)
-    y = 1.0 - sim[iu]
+    y = 1.0 - sim[_triu(n)]
     np.maximum(y, 0.0, out=y)
     second = _second_cluster(_linkage_of(y, n), n)
     m2 = len(second)
@@ -755,10 +793,17 @@ def split_test(
 
 def _average_linkage(dist: np.ndarray, n: int) -> np.ndarray:
     """``linkage(squareform(dist), "average")`` without its input checks (the distances are finite)."""
+    return _linkage_of(np.ascontiguousarray(dist[_triu(n)]), n)
+
+
+def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(n, 1)``, cached for small ``n``."""
     iu = _TRIU.get(n)
     if iu is None:
-        iu = _TRIU[n] = np.triu_indices(n, 1)
-    return _linkage_of(np.ascontiguousarray(dist[iu]), n)
+        iu = np.triu_indices(n, 1)
+        if n < _TRIU_CACHED:
+            _TRIU[n] = iu
+    return iu
 
 
 def _linkage_of(y: np.ndarray, n: int) -> np.ndarray:
