@@ -95,8 +95,12 @@ def perturb(text: str, rnd: random.Random) -> str:
     return text
 
 
-def build(n: int, seed: int = 0, share_new: float = 0.15, long_only: bool = False) -> list[dict]:
-    """``n`` articles: about ``share_new`` of them originals (recycled with new ids once used up)."""
+def build(
+    n: int, seed: int = 0, share_new: float = 0.15, long_only: bool = False, per_year: int | None = None
+) -> list[dict]:
+    """``n`` articles: about ``share_new`` of them originals (recycled with new ids once used up), dated
+    ``per_year`` a year from 2024-01-01 (default ``n``: one year)."""
+    per_year = per_year or n
     rnd = random.Random(seed)
     originals = load_originals(long_only=long_only)
     if not originals:
@@ -107,7 +111,7 @@ def build(n: int, seed: int = 0, share_new: float = 0.15, long_only: bool = Fals
     published: list[tuple[dict, datetime]] = []
     k = 0
     for i in range(n):
-        when = start + timedelta(days=365 * i / n)
+        when = start + timedelta(days=365 * i / per_year)
         if not published or rnd.random() < share_new:
             o = dict(originals[k % len(originals)])
             o["id"] = f"o{i}-{o['id']}"
@@ -134,8 +138,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=str(Path(__file__).parent / "out" / "corpus.jsonl"))
     ap.add_argument("--long", action="store_true", help="full articles only (ECB+ and BASIL originals)")
+    ap.add_argument("--per-year", type=int, default=None, help="articles per year of dates (default: --n)")
     a = ap.parse_args()
-    rows = build(a.n, a.seed, long_only=a.long)
+    rows = build(a.n, a.seed, long_only=a.long, per_year=a.per_year)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     with open(a.out, "w") as fh:
         for r in rows:
