@@ -567,3 +567,32 @@ def test_html_graph_labels_and_curves_stay_inside_the_canvas(names):
     long = max(names, key=len)
     assert any(label.endswith("…") for _, _, label in labels)
     assert f"{long} — t</title>" in page
+
+
+def test_html_matrix_of_a_big_story_keeps_the_sources_carrying_most_claims():
+    from storyline.render.html import MATRIX_SOURCES
+
+    n = MATRIX_SOURCES + 12
+    sources = [{"id": f"s{k}", "name": f"Outlet {k}"} for k in range(n)]
+    # source k carries claims 0 .. k % 3 - 1; the "busy" sources (every fourth from 5) carry all four
+    busy = {f"s{k}" for k in range(5, n, 4)}
+    claims = [
+        {
+            "id": f"c{j}",
+            "text": f"Claim {j}.",
+            "status": "partial",
+            "sources": sorted({f"s{k}" for k in range(n) if j < k % 3} | busy),
+        }
+        for j in range(4)
+    ]
+    page = render_html({"schema": "storyline.brief/1", "sources": sources, "claims": claims})
+    header = page[page.index('<table class="matrix">') : page.index("</thead>")]
+    shown = [int(x) for x in re.findall(r'<span class="chip">(\d+)</span>', header)]
+    assert len(shown) == MATRIX_SOURCES and shown == sorted(shown)
+    assert {sources[k - 1]["id"] for k in shown} >= busy  # carried 4 claims each: never left out
+    carried = {s["id"]: sum(s["id"] in c["sources"] for c in claims) for s in sources}
+    left_out = {s["id"] for s in sources} - {sources[k - 1]["id"] for k in shown}
+    assert max(carried[s] for s in left_out) <= min(carried[sources[k - 1]["id"]] for k in shown)
+    assert f"the {MATRIX_SOURCES} of {n} sources that carry the most claims" in page
+    row = page[page.index('<tr id="claim-1"') :]
+    assert len(re.findall(r'<td class="cell', row[: row.index("</tr>")])) == MATRIX_SOURCES

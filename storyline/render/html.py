@@ -37,6 +37,7 @@ from .common import (
 TEMPLATE = "report.html.j2"
 SCRIPT = "report.js"
 # Node colours of independent groups (muted, distinguishable, readable with dark text).
+MATRIX_SOURCES = 30  # source columns in the claims matrix; a bigger story shows those carrying most claims
 PALETTE = ("#cfe0f5", "#f6dcc4", "#d5ecd4", "#e6d7f0", "#f3e2a9", "#d2ebea", "#f1d1d6", "#dfe3e8")
 
 
@@ -85,7 +86,8 @@ def context(brief: dict[str, Any]) -> dict[str, Any]:
         i = claim_no.get(text(cid))
         return None if i is None else {"i": i, "id": text(cid), "text": text(claims[i - 1].get("text"))}
 
-    rows = [_claim_row(i, c, key, number) for i, c in enumerate(claims, 1)]
+    columns = _matrix_columns(claims, key)
+    rows = [_claim_row(i, c, key, number, columns) for i, c in enumerate(claims, 1)]
     sources = [_source_panel(s, key, number, rows, claim_ref) for s in key]
     discrepancies = []
     for d in as_list(brief.get("discrepancies")):
@@ -121,6 +123,13 @@ def context(brief: dict[str, Any]) -> dict[str, Any]:
         "story": story(brief),
         "sources": sources,
         "claims": rows,
+        "matrix_sources": [sources[n - 1] for n in columns],
+        "matrix_note": (
+            f"Columns: the {len(columns)} of {len(key):,} sources that carry the most claims; open a claim "
+            "to read every source's sentence."
+            if len(columns) < len(key)
+            else ""
+        ),
         "status_counts": counts,
         "status_labels": STATUS_LABELS,
         "discrepancies": discrepancies,
@@ -131,8 +140,23 @@ def context(brief: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _claim_row(i: int, claim: dict, key: list[dict], number: dict[str, int]) -> dict:
-    """One matrix row: a cell per source, filled when the source carries the claim."""
+def _matrix_columns(claims: list[dict], key: list[dict], most: int = MATRIX_SOURCES) -> list[int]:
+    """Source numbers given a matrix column: all, or the ``most`` carrying the most claims (in key order)."""
+    if len(key) <= most:
+        return [s["n"] for s in key]
+    carried: dict[str, int] = {}
+    for c in claims:
+        for sid in {
+            *ids(c.get("sources")),
+            *(text(as_dict(m).get("source")) for m in as_list(c.get("mentions"))),
+        }:
+            carried[sid] = carried.get(sid, 0) + 1
+    top = sorted(key, key=lambda s: (-carried.get(s["id"], 0), s["n"]))[:most]
+    return sorted(s["n"] for s in top)
+
+
+def _claim_row(i: int, claim: dict, key: list[dict], number: dict[str, int], columns: list[int]) -> dict:
+    """One matrix row: a cell per source column, filled when the source carries the claim."""
     carried = set(ids(claim.get("sources")))
     said: dict[str, list[str]] = {}
     for m in as_list(claim.get("mentions")):
@@ -143,7 +167,7 @@ def _claim_row(i: int, claim: dict, key: list[dict], number: dict[str, int]) -> 
             if text(m.get("text")):
                 said.setdefault(sid, []).append(text(m.get("text")))
     cells = []
-    for s in key:
+    for s in (key[n - 1] for n in columns):
         on = s["id"] in carried
         omitted = not on and text(claim.get("id")) in ids(s.get("omits"))
         tip = " / ".join(said.get(s["id"], [])) or "(carries this claim; no sentence recorded)"
