@@ -23,8 +23,12 @@ from storyline.summarize import (
     OVERSHOOT,
     TOKEN_FEATURES,
     TOKEN_WEIGHTS,
+    TREE_FEATURES,
     WORD_BIAS,
+    TokenModel,
+    WordTrees,
     choices,
+    default_trees,
     expected_matches,
     inclusion_probs,
     stems,
@@ -80,6 +84,45 @@ def test_constants_match_the_features():
     assert CHOICE_WEIGHTS.shape == (len(CHOICE_FEATURES),)
     assert all(len(stems(w)) == 1 for w in WORD_BIAS)  # offsets are keyed by single words (stems)
     assert {"the", "and", "said"} <= set(WORD_BIAS)
+    assert TREE_FEATURES == (*TOKEN_FEATURES, "word_offset")
+    trees = default_trees()
+    if trees is not None:  # shipped: the default model uses them
+        assert TokenModel().trees is trees
+        assert trees.feature.max() < len(TREE_FEATURES)
+        assert trees.value.shape == (len(trees.feature), trees.feature.shape[1] + 1)
+
+
+def _walk(trees: WordTrees, row: np.ndarray) -> float:
+    """Log-odds of one row, split by split."""
+    out = trees.base
+    n_splits = trees.feature.shape[1]
+    for t in range(trees.feature.shape[0]):
+        k = 0
+        while k < n_splits:
+            k = 2 * k + 1 if row[trees.feature[t, k]] <= trees.threshold[t, k] else 2 * k + 2
+        out += trees.value[t, k - n_splits]
+    return out
+
+
+def test_word_trees_match_a_plain_walk():
+    rng = np.random.default_rng(3)
+    n = len(TREE_FEATURES)
+    toy = WordTrees(  # two trees of depth 2
+        base=-0.5,
+        feature=np.array([[0, 1, 3], [2, 0, 0]]),
+        threshold=np.array([[0.0, 0.5, -0.3], [-1.0, 1e308, 1e308]]),
+        value=np.array([[0.7, -0.2, 0.4, 0.1], [1.5, 1.5, -1.5, -1.5]]),
+    )
+    assert toy.depth == 2
+    row = np.zeros(n)
+    row[[0, 1, 2]] = [-1.0, 0.9, 0.0]  # tree 1: left, then right (0.9 > 0.5); tree 2: right
+    assert toy(row[None, :])[0] == pytest.approx(-0.5 - 0.2 - 1.5)
+    for trees in (toy, default_trees()):
+        if trees is None:
+            continue
+        x = rng.normal(size=(50, n))
+        assert trees(x) == pytest.approx([_walk(trees, r) for r in x])
+        assert WordTrees.from_dict(trees.to_dict())(x) == pytest.approx(trees(x))
 
 
 def test_word_table_counts_match_a_plain_count():
@@ -127,8 +170,8 @@ def test_word_probabilities_follow_agreement_and_repeats():
 def test_choice_features_match_a_plain_computation():
     """The vectorised expected F1 of every choice equals the one computed sentence by sentence."""
     claims, al, titles = _story(ARTICLES)
-    probs = inclusion_probs(al.sentences, [stems(s.norm) for s in al.sentences], titles)
     for budget in (12, 25, 40):
+        probs = inclusion_probs(al.sentences, [stems(s.norm) for s in al.sentences], titles, budget=budget)
         sents, masks, x = choices(claims, al, budget, titles)
         assert len(masks) and x.shape == (len(masks), len(CHOICE_FEATURES))
         for mask, row in zip(masks, x, strict=True):
@@ -142,6 +185,17 @@ def test_choice_features_match_a_plain_computation():
             assert row[0] == pytest.approx(2 * expected_matches(bag, probs) / (used + budget))
 
 
+def test_expected_f1_alone_picks_the_best_listed_choice():
+    """With weight only on the expected F1 the sentence features are skipped; the pick is still the listed
+    choice of highest expected F1."""
+    claims, al, titles = _story(ARTICLES)
+    pure = TokenModel(choice_weights=np.eye(len(CHOICE_FEATURES))[0])
+    for budget in (12, 25, 40):
+        sents, masks, x = choices(claims, al, budget, titles, pure)
+        best = {al.sentences[k].text for k in sents[masks[int(np.argmax(x[:, 0]))]]}
+        assert {s.text for s in summarize(claims, al, words=budget, titles=titles, model=pure)} == best
+
+
 def test_choices_take_one_mention_per_claim_and_fill_the_budget():
     claims, al, _ = _story(ARTICLES)
     claim_of = {m.sentence: k for k, c in enumerate(claims) for m in c.mentions}
@@ -150,6 +204,8 @@ def test_choices_take_one_mention_per_claim_and_fill_the_budget():
         words = np.array([len(al.sentences[k].text.split()) for k in sents])
         total = masks @ words
         assert np.all((total <= budget * OVERSHOOT) | (masks.sum(1) == 1))
+        before_last = total - np.array([words[np.flatnonzero(m)[-1]] for m in masks])  # story order
+        assert np.all(before_last < budget)  # no sentence wholly past the budget
         assert np.all(total >= budget) or words.sum() < budget
         for mask in masks:
             chosen = [claim_of[k] for k in sents[mask]]
@@ -202,3 +258,33 @@ def test_beats_the_first_article_on_neus_train():
             cut = peers.cut(system, budget)
             out.append(metrics.rouge("\n".join(cut), s.reference)["rouge1"] if cut else 0.0)
     assert np.mean(ours) > np.mean(first)
+
+
+def _harbor_bridge_summary(monkeypatch, spare: float) -> list:
+    from pathlib import Path
+
+    from storyline.ingest import read_paths
+
+    monkeypatch.setattr(summ, "EDITORIAL_SPARE", spare)
+    arts, errors = read_paths([str(Path(__file__).parent.parent / "examples" / "harbor-bridge")])
+    assert arts and not errors
+    brief = storyline.brief(arts, words=100)
+    return [(s.text, len({c.id: c for c in brief.claims}[s.claim].sources), brief) for s in brief.summary]
+
+
+def test_a_big_story_leaves_editorial_single_source_lines_out(monkeypatch):
+    from storyline.framing import loaded_terms
+
+    spare = summ.EDITORIAL_SPARE
+    kept = _harbor_bridge_summary(monkeypatch, float("inf"))  # the rule never applies
+    editorial = [t for t, n, b in kept if b.claims and n == 1]
+    assert editorial  # without the rule the shipped example's summary takes one-outlet lines ...
+    ruled = _harbor_bridge_summary(monkeypatch, spare)
+    brief = ruled[0][2]
+    indep = {c.id: c.independent_sources for c in brief.claims}
+    for s in brief.summary:  # ... with it, none that is loaded or names nothing
+        if indep[s.claim] <= 1:
+            assert not loaded_terms(s.text) and (
+                summ._DIGIT.search(s.text) or summ._CAPITALISED.search(s.text)
+            )
+    assert not set(editorial) & {t for t, _, _ in ruled}
