@@ -299,11 +299,14 @@ def quotes_and_discrepancies(
                 discrepancies.append(Discrepancy(kind="quote", about=about, claim=claim, variants=variants))
         named = [(found[k][2], found[k][0]) for k in members if found[k][2]]
         distinct: list[str] = []
-        for spk, _ in named:
-            if not any(same_speaker(spk, d) for d in distinct):
+        items = []  # (the first distinct speaker the name matches, source)
+        for spk, src in named:
+            d = next((d for d in distinct if same_speaker(spk, d)), None)
+            if d is None:  # (also a name with no name words, "Mrs", which matches nothing, itself included)
                 distinct.append(spk)
+                d = spk
+            items.append((d, src))
         if len(distinct) > 1:
-            items = [(next(d for d in distinct if same_speaker(spk, d)), src) for spk, src in named]
             discrepancies.append(
                 Discrepancy(
                     kind="attribution",

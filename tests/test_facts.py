@@ -555,3 +555,22 @@ def test_seed_quotes_and_numbers():
     # the meeting dates are dates, not quantities
     assert not any(q.value in (23.0, 27.0) for q in qs)
     assert not any(q.value in (2017.0, 2018.0, 2019.0, 2024.0) for q in qs)
+
+
+def test_a_speaker_with_no_name_words_does_not_break_the_attribution_check():
+    """'said Mrs.' (the name cut off by the sentence splitter) gives a speaker that matches nothing, not
+    even itself; the brief lists the attribution discrepancy instead of failing (it raised StopIteration)."""
+    import storyline
+
+    arts = [
+        {"id": "a", "source": "North Star", "text": 'The mill closed on Friday after 80 years. "We have '
+         'nothing left to sell," said Mrs. Workers gathered outside the gates.'},
+        {"id": "b", "source": "Valley News", "text": "The mill shut its doors on Friday after 80 years in the "
+         'town. "We have nothing left to sell," said Ann Lee, the owner. Workers gathered at the gates.'},
+        {"id": "c", "source": "Ridge Post", "text": 'After 80 years the mill closed on Friday. "We have nothing '
+         'left to sell," said Mrs. A crowd gathered at the gates.'},
+    ]  # fmt: skip
+    brief = storyline.brief(arts)
+    who = [d for d in brief.discrepancies if d.kind == "attribution"]
+    assert who and {v.text for v in who[0].variants} >= {"Ann Lee"}
+    assert {s for v in who[0].variants for s in v.sources} == {"a", "b", "c"}
