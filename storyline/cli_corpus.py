@@ -50,7 +50,9 @@ def register(app: typer.Typer) -> None:
     def ingest(
         inputs: Annotated[
             list[str],
-            typer.Argument(help="Files, directories, .jsonl, RSS/Atom feeds, WARC files or http(s) URLs."),
+            typer.Argument(
+                help="Files, directories (subdirectories too), .jsonl, RSS/Atom feeds, WARC files or http(s) URLs."
+            ),
         ],
         db: Annotated[Path, typer.Option("--db", help="SQLite corpus file.")] = DEFAULT_DB,
         fetch: Annotated[bool, typer.Option("--fetch", help="Fetch the page of each feed entry.")] = False,

@@ -94,8 +94,10 @@ def _dir_files(path: Path) -> list[Path]:
     ok = FILE_SUFFIXES | FEED_SUFFIXES
     return sorted(
         p
-        for p in path.iterdir()
-        if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in ok or is_warc(p))
+        for p in path.rglob("*")  # subdirectories too (a crawl's tree), hidden files and folders left out
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and (p.suffix.lower() in ok or is_warc(p))
     )
 
 

@@ -258,3 +258,19 @@ def test_cli_ingest_nothing_usable_exits_nonzero(tmp_path):
 
 def brief_size(out: str) -> int:
     return json.loads(out)["story"]["articles"]
+
+
+def test_a_directory_is_read_with_its_subdirectories_but_not_hidden_ones(tmp_path):
+    from storyline.corpus import iter_inputs
+
+    root = tmp_path / "crawl"
+    (root / "2026" / "03").mkdir(parents=True)
+    (root / ".cache").mkdir()
+    rows = make_corpus(1)
+    (root / "top.txt").write_text(rows[0]["text"])
+    (root / "2026" / "03" / "deep.txt").write_text(rows[1]["text"])
+    (root / "2026" / "notes.bin").write_text("not an article")
+    (root / ".cache" / "hidden.txt").write_text(rows[2]["text"])
+    (root / "2026" / ".draft.txt").write_text(rows[3]["text"])
+    got = [a for a in iter_inputs([str(root)]) if not isinstance(a, str)]
+    assert sorted(a.id for a in got) == ["deep", "top"]
