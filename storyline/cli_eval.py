@@ -141,6 +141,9 @@ def _run(fn: Callable[..., dict[str, Any]], fmt: Format, path: Path, **kwargs: A
     except (StorylineError, OSError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
+    except ImportError as err:  # rouge-score, sumy: the eval extra
+        typer.echo(f"error: {err.name or err} is not installed; pip install 'storyline[eval]'", err=True)
+        raise typer.Exit(2) from None
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return

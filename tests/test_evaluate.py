@@ -414,6 +414,20 @@ def test_cli_json_table_and_errors(pairs_file, cluster_file, monkeypatch):
     assert res.exit_code == 2 and "error:" in res.stderr and "Traceback" not in res.output
 
 
+def test_cli_without_the_eval_extra_says_what_to_install(summary_file, monkeypatch):
+    import sys
+
+    from storyline.evaluate import metrics
+
+    metrics._scorer.cache_clear()  # (an earlier test may have built the scorer)
+    monkeypatch.setitem(sys.modules, "rouge_score", None)  # import fails as when it is not installed
+    monkeypatch.setitem(sys.modules, "rouge_score.rouge_scorer", None)
+    res = CliRunner().invoke(cli_app(), ["eval", "summary", str(summary_file), "--no-peers"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "rouge_score is not installed; pip install 'storyline[eval]'" in res.stderr
+    metrics._scorer.cache_clear()
+
+
 # --- real data (skips when ../shared/data is absent) -------------------------------------------
 
 
