@@ -86,9 +86,9 @@ def _fill_v4(conn: sqlite3.Connection) -> None:
     _Refresher(conn).full(ids)
 
 
-# version -> (script taking the schema from version-1, Python step run after it in the same transaction)
 STORY_BRIEF_LIMIT = 1000  # articles read for the brief of a stored story (`storyline show`, the web service)
 
+# version -> script taking the schema from version-1, and a Python step run after it in the same transaction
 MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _fill_v4}
 
@@ -350,10 +350,6 @@ class Store:
             r.full(set(stories))
         else:
             r.batch(set(stories), new_from, set(rebuilt))
-
-    def independent_sources(self, story: int) -> int:
-        """Articles of a story that copy no earlier article of the same story, counted once per outlet."""
-        return len(_independent_outlets(self.conn, story))
 
     # -- browsing -------------------------------------------------------------------------------
     def stories(
@@ -619,17 +615,11 @@ class _Refresher:
         full = [s for s in stories if s in rebuilt or s not in stored or stored[s][5] is None]
         self.full(full)
         done = set(full)
-        fresh: dict[int, list[int]] = {}
-        for rowid, story in conn.execute("SELECT rowid, story FROM articles WHERE rowid >= ?", (first,)):
-            fresh.setdefault(story, []).append(rowid)
-        added = {
-            r[0]: r[1:]
-            for r in conn.execute(
-                "SELECT story, COUNT(*), MIN(first_seen), MAX(first_seen), MIN(ts), MAX(ts) FROM articles "
-                "WHERE rowid >= ? GROUP BY story",
-                (first,),
-            )
-        }
+        fresh: dict[int, list[tuple[int, float, float | None]]] = {}  # story -> its new (rowid, seen, ts)
+        for rowid, story, seen, ts in conn.execute(
+            "SELECT rowid, story, first_seen, ts FROM articles WHERE rowid >= ?", (first,)
+        ):
+            fresh.setdefault(story, []).append((rowid, seen, ts))
         outlets = conn.execute(
             f"SELECT DISTINCT a.story, COALESCE(a.source, a.id) FROM articles a WHERE a.rowid >= ? AND {_INDEPENDENT}",
             (first,),
@@ -642,13 +632,13 @@ class _Refresher:
             if sid in done or sid not in stored:
                 continue  # (a story only copied from, not stored: nothing to update)
             n, seen0, seen1, date0, date1, title_article = stored[sid]
-            new = added.get(sid)
-            if new is not None:
-                n += new[0]
-                seen0, seen1 = _lo(seen0, new[1]), _hi(seen1, new[2])
-                date0, date1 = _lo(date0, new[3]), _hi(date1, new[4])
+            new = fresh.get(sid, [])
+            for _, seen, ts in new:
+                n += 1
+                seen0, seen1 = _lo(seen0, seen), _hi(seen1, seen)
+                date0, date1 = _lo(date0, ts), _hi(date1, ts)
             # the stored best is ahead of every unchanged article: compare it with the changed ones
-            cands = [title_article, *fresh.get(sid, ()), *sorted(copied.get(sid, ()))]
+            cands = [title_article, *(r for r, _, _ in new), *sorted(copied.get(sid, ()))]
             title = self._best(f"a.rowid IN ({','.join('?' * len(cands))}) AND +a.story = ?", (*cands, sid))
             sources = conn.execute("SELECT COUNT(*) FROM story_outlets WHERE story = ?", (sid,)).fetchone()[0]
             assert title is not None

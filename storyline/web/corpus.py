@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Article
-from ..store import STORY_SORTS, Store, limited_note
+from ..store import STORY_BRIEF_LIMIT, STORY_SORTS, Store, StoredArticle, limited_note
 
 SORTS = STORY_SORTS
 
@@ -74,8 +74,11 @@ class Corpus:
         story = self.story(story_id)
         if story is None:
             return None
-        with self._read() as store:
-            members, total = store.brief_articles(story_id)
+        members: list[StoredArticle] = story["members"]
+        total = len(members)
+        if total > STORY_BRIEF_LIMIT:  # (a smaller story's brief reads the members already read)
+            with self._read() as store:
+                members, total = store.brief_articles(story_id)
         note = [limited_note(total, len(members))] if total > len(members) else []
         key = (story_id, tuple(m.rowid for m in members))
         with self._lock:
