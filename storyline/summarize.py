@@ -47,6 +47,7 @@ import numpy as np
 
 from .align import Alignment
 from .clean import normalize
+from .framing import loaded_terms
 from .model import Claim, Sentence, SummarySentence
 from .segment import STOPWORDS, stem
 
@@ -663,8 +664,6 @@ def _editorial(cands: _Candidates, claims: list[Claim], sents: Sequence[Sentence
     single = np.array([claims[c].independent_sources <= 1 for c in cands.claim])
     if not single.any():
         return cands
-    from .framing import loaded_terms
-
     text = [sents[k].text for k in cands.sentence]
     bare = np.array([not _DIGIT.search(x) and not _CAPITALISED.search(x) for x in text])
     loaded = np.array([bool(single[k] and not bare[k] and loaded_terms(x)) for k, x in enumerate(text)])
