@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .cli_common import BriefFormat, error
+from .cli_common import BriefFormat, InputErrors, error
 from .errors import StorylineError
 
 app = typer.Typer(
@@ -69,17 +69,19 @@ def brief(
     from .pipeline import build_brief
     from .render import render
 
+    bad = InputErrors()
     articles, errors = read_paths([str(p) for p in paths])
     for line in errors:
-        error(line)
+        bad(line)
     if not articles:
         error("no usable articles in the input")
         raise typer.Exit(1)
     with _status(f"Building the brief of {len(articles)} articles", len(articles) >= 50):
         result = build_brief(articles, words=words, title=title)
     for line in result.errors:
-        error(line)
+        bad(line)
     write_output(render(result.to_dict(), fmt.value), out)
+    bad.exit_if_any()
 
 
 class _status:

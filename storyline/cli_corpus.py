@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import BriefFormat, error
+from .cli_common import BriefFormat, InputErrors, error
 from .scale.cli import (
     AddressOption,
     CpusOption,
@@ -67,6 +67,7 @@ def register(app: typer.Typer) -> None:
         output: OutputOption = None,
     ) -> None:
         """Add articles to the corpus: deduplicate them and group them into stories."""
+        bad = InputErrors()
         if engine == Engine.ray:
             summary = ingest_with_ray(
                 inputs,
@@ -77,7 +78,7 @@ def register(app: typer.Typer) -> None:
                 fetch=fetch,
                 allow_private=allow_private,
                 output=output,
-                on_error=error,
+                on_error=bad,
             )
         else:
             from .corpus import ingest as run_ingest
@@ -91,10 +92,10 @@ def register(app: typer.Typer) -> None:
                     allow_private=allow_private,
                     batch_size=batch,
                     progress=False if quiet else None,
-                    on_error=error,
+                    on_error=bad,
                 )
         typer.echo(summary.line())
-        if summary.added == 0 and summary.already_stored == 0 and summary.errors:
+        if summary.errors:  # (the rest was stored)
             raise typer.Exit(1)
 
     @app.command()
@@ -113,20 +114,21 @@ def register(app: typer.Typer) -> None:
         cpus: CpusOption = None,
     ) -> None:
         """Group articles into stories (stateless): one line per article {"id": ..., "story": ...}."""
+        bad = InputErrors()
         if engine == Engine.ray:
             rows = cluster_with_ray(
-                paths, address=address, cpus=cpus, allow_private=allow_private, on_error=error
+                paths, address=address, cpus=cpus, allow_private=allow_private, on_error=bad
             )
             _write_rows(rows, fmt)
+            bad.exit_if_any()
             return
         from .corpus import iter_inputs
         from .grouping import cluster_articles
 
-        articles, errors = [], 0
+        articles = []
         for item in iter_inputs(paths, allow_private=allow_private):
             if isinstance(item, str):
-                error(item)
-                errors += 1
+                bad(item)
             else:
                 articles.append(item)
         _unique(articles)
@@ -136,6 +138,7 @@ def register(app: typer.Typer) -> None:
         groups = cluster_articles(articles)
         story = {i: f"s{k + 1}" for k, g in enumerate(groups) for i in g}
         _write_rows([{"id": a.id, "story": story[a.id]} for a in articles], fmt)
+        bad.exit_if_any()
 
     @app.command()
     def stories(

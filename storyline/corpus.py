@@ -415,14 +415,25 @@ def ingest(
             summary.read += 1
             batch.append(item)
             if len(batch) >= batch_size:
-                ing.add_batch(batch, summary)
+                _add(ing, batch, summary, on_error)
                 batch = []
                 bar.update(summary)
         if batch:
-            ing.add_batch(batch, summary)
+            _add(ing, batch, summary, on_error)
             bar.update(summary)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _add(
+    ing: Ingestor, batch: list[Article], summary: IngestSummary, on_error: Callable[[str], None] | None
+) -> None:
+    """One batch into the store; the articles it could not clean are reported too."""
+    seen = len(summary.errors)
+    ing.add_batch(batch, summary)
+    if on_error:
+        for line in summary.errors[seen:]:
+            on_error(line)
 
 
 class _Progress:

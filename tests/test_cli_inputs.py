@@ -90,7 +90,7 @@ def test_mixed_directory_keeps_the_good_and_reports_each_bad(tmp_path):
     )
     proc = run_brief(".", "missing.txt", "emptydir", cwd=tmp_path)
     lines = check_lines(proc)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # the brief of the rest is written; the status says some failed
     doc = json.loads(proc.stdout)
     assert {s["id"] for s in doc["sources"]} == {"good", "good-2", "legacy"}
     # cp1252 curly quotes decoded, then straightened by cleaning
@@ -117,7 +117,8 @@ def test_limits_at_the_command_line(tmp_path):
     (tmp_path / "big.txt").write_text(GOOD * 40)  # 7.4 KB
     proc = run_brief(".", cwd=tmp_path, env={"STORYLINE_MAX_FILE_MB": "0.004"})
     lines = check_lines(proc)
-    assert proc.returncode == 0 and len(lines) == 1 and "big.txt" in lines[0] and "limit" in lines[0]
+    assert proc.returncode == 1 and len(lines) == 1 and "big.txt" in lines[0] and "limit" in lines[0]
+    assert json.loads(proc.stdout)["sources"][0]["id"] == "a"
     proc = run_brief("a.txt", cwd=tmp_path, env={"STORYLINE_MAX_FILE_MB": "many"})
     lines = check_lines(proc)
     assert proc.returncode != 0 and len(lines) == 1 and "STORYLINE_MAX_FILE_MB" in lines[0]

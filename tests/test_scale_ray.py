@@ -427,12 +427,16 @@ def test_ingest_command_engine_ray_matches_local(ray_local, tmp_path):
     local = runner.invoke(app, ["ingest", *src, "--db", str(tmp_path / "local.db"), "--quiet"])
     on_ray = runner.invoke(app, ["ingest", *src, "--db", str(tmp_path / "ray.db"), "--engine", "ray",
                                  "--address", "auto", "--output", str(tmp_path / "rows.jsonl")])  # fmt: skip
-    assert local.exit_code == 0 and on_ray.exit_code == 0, on_ray.output
+    assert local.exit_code == 1 and on_ray.exit_code == 1, on_ray.output  # a.jsonl has bad rows
 
     def summary(out: str) -> list[str]:
         return [re.sub(r", [\d,]+ articles/s", "", x) for x in out.splitlines() if x.startswith("added ")]
 
+    def errors(out: str) -> list[str]:
+        return sorted(x for x in out.splitlines() if x.startswith("storyline: error: "))
+
     assert summary(local.stdout) and summary(local.stdout) == summary(on_ray.stdout)
+    assert len(errors(local.output)) == 4 and errors(local.output) == errors(on_ray.output)
     a, b = store_dump(tmp_path / "local.db"), store_dump(tmp_path / "ray.db")
     for key in a:
         assert a[key] == b[key], key

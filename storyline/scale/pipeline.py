@@ -312,6 +312,9 @@ class _Stream:
         self.dates[b] = meta["dates"]
         self.idcols[b] = meta["ids"]
         self.summary.errors.extend(meta["dropped"].values())
+        if self.on_error:
+            for line in meta["dropped"].values():
+                self.on_error(line)
         if b == len(self.shards) - 1:
             self.timings.prepare = time.perf_counter() - self.t0
         if self.writer is not None:
