@@ -271,6 +271,18 @@ def test_markdown_sections_and_counts(brief):
     assert "- [3] **Daily Ledger" in md
 
 
+def test_markdown_counts_in_the_singular(brief):
+    one = copy.deepcopy(brief)
+    one["sources"], one["claims"], one["discrepancies"], one["quotes"] = (
+        one["sources"][:1],
+        one["claims"][:1],
+        [],
+        [],
+    )
+    one["story"]["articles"], one["story"]["independent_sources"] = 1, 1
+    assert "1 article · 1 independent source · 1 claim · 0 discrepancies · 0 quotes" in render_markdown(one)
+
+
 def test_markdown_claims_table_escapes_pipes(brief):
     md = render_markdown(brief)
     row = next(line for line in md.splitlines() if "3,000 people use the bridge" in line)

@@ -57,8 +57,16 @@ def render_markdown(brief: dict[str, Any]) -> str:
 
     out = [f"# {_md(st['title'])}", ""]
     out += [
-        f"{st['articles']} articles · {st['independent_sources']} independent sources · "
-        f"{len(claims)} claims · {len(discrepancies)} discrepancies · {len(quotes)} quotes",
+        " · ".join(
+            _count(n, word)
+            for n, word in (
+                (st["articles"], "article"),
+                (st["independent_sources"], "independent source"),
+                (len(claims), "claim"),
+                (len(discrepancies), "discrepancy"),
+                (len(quotes), "quote"),
+            )
+        ),
         "",
     ]
 
@@ -145,3 +153,10 @@ def render_markdown(brief: dict[str, Any]) -> str:
         out.append(f"- Omits: {'; '.join(omits) if omits else 'nothing the others report'}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _count(n: object, word: str) -> str:
+    """``1 claim``, ``2 claims``, ``3 discrepancies``."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
