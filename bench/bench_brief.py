@@ -5,12 +5,17 @@ drops, reorders and lightly rewords sentences and adds junk lines, like a pile o
 Side by side, in the same run, sumy's LexRank summarises the same articles (the peer a user would pick
 for "a summary of this pile"); the ratio is LexRank time / storyline time (higher is better for us).
 
-Usage: python bench/bench_brief.py [--repeat 5] [--seeds ../shared/data/seeds]
+``--sizes 2,3,5,10,20,50,100`` runs a sweep instead: the CPU time of the in-process brief and of LexRank on stories
+of each size (rewrites of the seeds), interleaved in one process, so the ratio at each size and the size
+from which storyline is 20x faster can be read off.
+
+Usage: python bench/bench_brief.py [--repeat 5] [--seeds ../shared/data/seeds] [--sizes 2,5,10,100]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import statistics
@@ -18,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 JUNK = ["Advertisements", "Share this:", "Read more: Other news of the day", "Sorting by", "\u00d7"]
@@ -74,20 +80,22 @@ def time_cli(paths: list[Path], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def time_inprocess(paths: list[Path], repeat: int) -> float:
+def time_inprocess(paths: list[Path], repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
     import storyline
     from storyline.ingest import read_paths
 
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         arts, _ = read_paths([str(p) for p in paths])
         storyline.brief(arts)
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return statistics.median(times)
 
 
-def time_lexrank(paths: list[Path], repeat: int, words: int = 100) -> float | None:
+def time_lexrank(
+    paths: list[Path], repeat: int, words: int = 100, clock: Callable[[], float] = time.perf_counter
+) -> float | None:
     """sumy LexRank over the same cleaned texts, to about the same length (offline tokenizer)."""
     try:
         from sumy.nlp.stemmers import Stemmer
@@ -113,13 +121,13 @@ def time_lexrank(paths: list[Path], repeat: int, words: int = 100) -> float | No
 
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         arts, _ = read_paths([str(p) for p in paths])
         text = "\n".join(clean_article(a).text for a in arts)
         parser = PlaintextParser.from_string(text, Tokenizer())
         summarizer = LexRankSummarizer(Stemmer("english"))
         summarizer(parser.document, max(1, words // 25))
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return statistics.median(times)
 
 
@@ -127,9 +135,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seeds", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/seeds")
+    ap.add_argument("--sizes", default="", help="comma-separated story sizes for the CPU-time sweep")
+    ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        return child(args.seeds, args.child)
     if not args.seeds.exists():
         sys.exit(f"seeds not found at {args.seeds}")
+    if args.sizes:
+        return sweep(args.seeds, [int(k) for k in args.sizes.split(",")], args.repeat)
     seeds = sorted(args.seeds.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
         hundred = make_story(args.seeds, 100, Path(tmp))
@@ -148,6 +162,37 @@ def main() -> None:
         ratio = f"{lex / inproc:.1f}x" if lex else "n/a"
         lex_s = f"{lex:.3f}" if lex else "n/a"
         print(f"| {name} | {wall:.3f} | {cpu:.3f} | {inproc:.3f} | {lex_s} | {ratio} |")
+
+
+def sweep(seeds: Path, sizes: list[int], repeat: int) -> None:
+    """CPU of the in-process brief and of LexRank per story size; each measure in a fresh process (cold
+    caches: a story's sentences are not cached from an earlier run), the two systems on the same story."""
+    print("\n| articles | words | storyline brief CPU (ms) | sumy LexRank CPU (ms) | LexRank / storyline |")
+    print("|---|---|---|---|---|")
+    for n in sizes:
+        runs = []
+        for rep in range(repeat):
+            cmd = [sys.executable, __file__, "--seeds", str(seeds), "--child", f"{n},{rep}"]
+            runs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout))
+        ours = statistics.median(r["storyline"] for r in runs)
+        lex = statistics.median(r["lexrank"] for r in runs)
+        words = runs[0]["words"]
+        print(f"| {n} | {words:,} | {1000 * ours:.1f} | {1000 * lex:.1f} | {lex / ours:.1f}x |")
+
+
+def child(seeds: Path, spec: str) -> None:
+    """One sweep measure: warm the code paths on the shipped example, then time both systems once."""
+    n, rep = (int(x) for x in spec.split(","))
+    example = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples/harbor-bridge").iterdir())
+    example = [p for p in example if p.name != "README.md"]
+    time_inprocess(example, 1)
+    time_lexrank(example, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = make_story(seeds, n, Path(tmp), seed=100 + rep)
+        words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths)
+        ours = time_inprocess(paths, 1, time.process_time)
+        lex = time_lexrank(paths, 1, clock=time.process_time)
+    print(json.dumps({"storyline": ours, "lexrank": lex, "words": words}))
 
 
 if __name__ == "__main__":
