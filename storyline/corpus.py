@@ -360,7 +360,7 @@ class Ingestor:
             for story, members in moves:
                 self.store.move_articles([r for r in members if r < first], story)
             self.store.add_document_frequencies(dict(df))
-            self.store.refresh_stories(changed, now, new_from=first, rebuilt=rebuilt)
+            self.store.refresh_stories(changed, new_from=first, rebuilt=rebuilt)
             self.store.set_state("n_docs", self.clusterer.n_docs)
             self.store.set_state("next_story", self.clusterer.next_key)
             if self.newest is not None:

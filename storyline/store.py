@@ -335,7 +335,7 @@ class Store:
         )
 
     def refresh_stories(
-        self, stories: Iterable[int], now: float, *, new_from: int | None = None, rebuilt: Iterable[int] = ()
+        self, stories: Iterable[int], *, new_from: int | None = None, rebuilt: Iterable[int] = ()
     ) -> None:
         """Bring the summary rows (title, counts, independent sources, first/last seen) of ``stories`` up to
         date; drop empty ones.
@@ -344,7 +344,6 @@ class Store:
         rows (not in ``rebuilt``: merged, split or given older rows) is updated from the new rows and links
         alone, so a batch costs the same however big its stories are; the others are recomputed from all
         their rows. Either way the row equals a recomputation from scratch."""
-        del now
         r = _Refresher(self.conn)
         if new_from is None:
             r.full(set(stories))

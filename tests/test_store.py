@@ -323,7 +323,7 @@ def test_story_rows_updated_from_each_batch_equal_a_full_recount(tmp_path):
         ).fetchone()[0]
         assert titled >= 2  # stories titled by a copied article (the case the batch update must follow)
         with s.transaction():
-            s.refresh_stories([r[0] for r in kept[0]], 0.0)  # from all rows
+            s.refresh_stories([r[0] for r in kept[0]])  # from all rows
         assert story_table(s) == kept
         assert sum(r[2] for r in kept[0]) == len(rows)
 

@@ -503,7 +503,7 @@ class StoreWriter:
             for story, members in moves:
                 store.move_articles([m for m in members if m < first], story)
             store.add_document_frequencies(dict(df))
-            store.refresh_stories(changed, now, new_from=first, rebuilt=rebuilt)
+            store.refresh_stories(changed, new_from=first, rebuilt=rebuilt)
             store.set_state("n_docs", n_docs)
             store.set_state("next_story", next_key)
             if newest is not None:
