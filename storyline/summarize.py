@@ -21,9 +21,11 @@ Fitted by ``tools/fit_summary.py`` on NeuS train (choices by 5-fold CV on train;
    headline overlap, quotes, a dangling opening pronoun), their claims' source counts, the cross-article
    support of the bigrams kept and the fill, but with the word trees that scored lower on train CV.
 
-Editorial lines (one independent source, and a loaded term or no number or name in them) are left out when
-the other sentences offer at least ``EDITORIAL_SPARE`` times the budget, as in a big story; in a small one,
-such as NeuS's three reports, they stay candidates.
+Lines a reader cannot take alone are left out when the other sentences offer at least ``EDITORIAL_SPARE``
+times the budget, as in a big story; in a small one, such as NeuS's three reports, they stay candidates.
+They are editorial lines (one independent source, and a loaded term or no number or name in them) and
+dangling lines (not an article's first sentence, and opening with a pronoun or connective: "This
+partnership ...", "But he ...", whose antecedent the summary may not carry).
 
 The best choice is found among all choices when there are few (NeuS stories: ~40), else greedily (add the
 candidate that most raises the score until the budget is filled). Only choices that fill the budget (if any
@@ -653,21 +655,24 @@ def _candidates(claims: list[Claim], sents: Sequence[Sentence], t: WordTable) ->
 
 
 def _editorial(cands: _Candidates, claims: list[Claim], sents: Sequence[Sentence], words: int) -> _Candidates:
-    """Without the editorial lines, when the rest offers at least ``EDITORIAL_SPARE`` x ``words`` words.
+    """Without the editorial and dangling lines, when the rest offers at least ``EDITORIAL_SPARE`` x
+    ``words`` words.
 
     An editorial line is a sentence that only one independent source carries and that uses a loaded
     term (:func:`~storyline.framing.loaded_terms`) or names nothing (no number, no capitalised name
-    inside it): "A city in mourning, and a lot of questions nobody wants to answer." A small story keeps
-    them, since a summary of few reports often needs its single-source sentences."""
+    inside it): "A city in mourning, and a lot of questions nobody wants to answer." A dangling line
+    opens with a pronoun or connective and is not its article's first sentence: "This partnership
+    undermines ...". A small story keeps them, since a summary of few reports often needs them."""
     if not len(cands.claim):
         return cands
-    single = np.array([claims[c].independent_sources <= 1 for c in cands.claim])
-    if not single.any():
-        return cands
     text = [sents[k].text for k in cands.sentence]
-    bare = np.array([not _DIGIT.search(x) and not _CAPITALISED.search(x) for x in text])
-    loaded = np.array([bool(single[k] and not bare[k] and loaded_terms(x)) for k, x in enumerate(text)])
-    keep = ~(single & (bare | loaded))
+    drop = np.array([sents[k].index > 0 and bool(_DANGLING.match(sents[k].text)) for k in cands.sentence])
+    single = np.array([claims[c].independent_sources <= 1 for c in cands.claim])
+    if single.any():
+        bare = np.array([not _DIGIT.search(x) and not _CAPITALISED.search(x) for x in text])
+        loaded = np.array([bool(single[k] and not bare[k] and loaded_terms(x)) for k, x in enumerate(text)])
+        drop |= single & (bare | loaded)
+    keep = ~drop
     if keep.all() or cands.words[keep].sum() < EDITORIAL_SPARE * words:
         return cands
     return cands.take(np.flatnonzero(keep))

@@ -288,3 +288,39 @@ def test_a_big_story_leaves_editorial_single_source_lines_out(monkeypatch):
                 summ._DIGIT.search(s.text) or summ._CAPITALISED.search(s.text)
             )
     assert not set(editorial) & {s.text for s in brief.summary}
+
+
+DANGLING_STORY = [
+    (
+        "River Wend flooded the centre of Larkmoor on Sunday night after two days of heavy rain.",
+        "It was the worst flood in the town's history, the county council said on Monday.",
+        "About 300 homes were evacuated and the old footbridge was closed to walkers.",
+    ),
+    (
+        "The River Wend burst its banks in Larkmoor on Sunday night, flooding the town centre.",
+        "It was the worst flood in the town's history, the county council said on Monday.",
+        "Emergency crews evacuated about 300 homes near the river overnight.",
+    ),
+    (
+        "Heavy rain sent the River Wend over its banks in Larkmoor late on Sunday.",
+        "It was the worst flood in the town's history, the county council said.",
+        "Schools in Larkmoor will stay closed until Wednesday, the council said.",
+    ),
+    (
+        "Larkmoor's town centre was under water on Monday after the River Wend flooded on Sunday night.",
+        "Council leader Ana Brook said about 300 homes had been evacuated and nobody was hurt.",
+        "The Met Office expects more rain in the region later this week.",
+    ),
+]
+
+
+def test_a_big_story_leaves_dangling_lines_out(monkeypatch):
+    """"It was the worst flood ..." opens with a pronoun whose antecedent a summary may not carry."""
+    articles = [{"id": f"s{k}", "text": " ".join(lines)} for k, lines in enumerate(DANGLING_STORY)]
+    monkeypatch.setattr(summ, "EDITORIAL_SPARE", float("inf"))  # the rule never applies
+    before = [s.text for s in storyline.brief(articles, words=30).summary]
+    assert any(t.startswith("It was") for t in before), before
+    monkeypatch.setattr(summ, "EDITORIAL_SPARE", 4)
+    after = [s.text for s in storyline.brief(articles, words=30).summary]
+    assert after and not any(summ._DANGLING.match(t) for t in after), after
+    assert storyline.brief(articles[:1], words=30).summary  # one short report: nothing else to say
