@@ -2,21 +2,27 @@
 
 All cross-article sentence pairs that share a weighted word are scored at once (sparse product,
 then :func:`storyline.textsim.pair_scores`); groups are formed by greedy average-link merging of the
-strongest pairs, never putting two sentences of one article in one group.
+strongest pairs, never putting two sentences of one article in one group. A small story takes the same
+steps in plain Python (numpy's per-call overhead would dominate), with the same arithmetic in the same
+order, so its result is identical.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import chain
+from operator import mul
 
 import numpy as np
 import scipy.sparse as sp
 
-from .clean import normalize, vocabulary_of
+from .clean import normalize_all
 from .extract import quantities as extract_quantities
 from .model import Article, Sentence
 from .segment import split_sentences
-from .textsim import SAME_CLAIM_THRESHOLD, SentenceBank, build_bank, pair_scores
+from .textsim import SAME_CLAIM_THRESHOLD, SentenceBank, build_bank, feature_rows, pair_scores, score_features
 
 PREFILTER_DICE = 0.2  # pairs below this Dice are (almost) never the same claim; skipped before scoring
 KEEP_SCORE = 0.05  # weaker pairs are dropped from the score table (they count as 0 in average links)
@@ -41,15 +47,13 @@ class Alignment:
 
 def sentences_of(articles: list[Article]) -> list[Sentence]:
     """Split every article into :class:`Sentence` objects with a shared matching vocabulary."""
-    vocab = vocabulary_of([a.text for a in articles])
+    parts = [split_sentences(a.text) for a in articles]
+    norms = iter(normalize_all([t for texts in parts for t in texts], [a.text for a in articles]))
     out: list[Sentence] = []
-    for art in articles:
-        parts = split_sentences(art.text)
-        n = max(len(parts), 1)
-        for k, text in enumerate(parts):
-            out.append(
-                Sentence(article=art.id, index=k, text=text, norm=normalize(text, vocab), position=k / n)
-            )
+    for art, texts in zip(articles, parts, strict=True):
+        n = max(len(texts), 1)
+        for k, text in enumerate(texts):
+            out.append(Sentence(article=art.id, index=k, text=text, norm=next(norms), position=k / n))
     return out
 
 
@@ -102,6 +106,43 @@ def shared_counts(rows: list[list[int]], width: int) -> tuple[np.ndarray, np.nda
     return ui[order], uj[order], counts[order].astype(np.float64)
 
 
+def small_candidates(bank: SentenceBank, owner: list[int]) -> tuple[list[int], list[int]] | None:
+    """:func:`candidate_pairs` in plain Python, in the same order; None unless the story is small.
+
+    Binary weights only (the alignment bank's): an overlap is a shared-stem count, and the Dice is the same
+    arithmetic on the same numbers as the vectorised version.
+    """
+    rows, width = bank.rows["unigrams"]
+    if bank.idf_weights is not None or sum(map(len, rows)) > SMALL_EXPANSION:  # (a bound on the below)
+        return None
+    holders: list[list[int]] = [[] for _ in range(width)]  # column -> the rows holding it, ascending
+    for r, row in enumerate(rows):
+        for c in row:
+            holders[c].append(r)
+    sizes = list(map(len, holders))
+    if sum(map(mul, sizes, sizes)) > SMALL_EXPANSION:
+        return None
+    size = bank.weight_sum.tolist()
+    done = [0] * width  # column -> its holders up to the current row
+    pi: list[int] = []
+    pj: list[int] = []
+    for r, row in enumerate(rows):
+        met: dict[int, int] = {}  # later partner -> shared columns, in order of discovery
+        for c in row:
+            start = done[c] = done[c] + 1  # holders[c][start - 1] is r itself
+            for other in holders[c][start:]:
+                met[other] = met.get(other, 0) + 1
+        own, size_r = owner[r], size[r]
+        for other in reversed(met):
+            if (
+                owner[other] != own
+                and 2 * float(met[other]) / (size_r + size[other] + 1e-9) >= PREFILTER_DICE
+            ):
+                pi.append(r)
+                pj.append(other)
+    return pi, pj
+
+
 def candidate_pairs(bank: SentenceBank, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cross-article pairs (i < j) whose weighted Dice reaches :data:`PREFILTER_DICE`."""
     found = None
@@ -147,7 +188,10 @@ def accepted_edges(
 
 
 def group_sentences(
-    n: int, owner: np.ndarray, scores: dict[tuple[int, int], float], edges: list[tuple[int, int]]
+    n: int,
+    owner: Sequence[int] | np.ndarray,
+    scores: dict[tuple[int, int], float],
+    edges: list[tuple[int, int]],
 ) -> list[list[int]]:
     """Greedy average-link grouping over accepted edges; one sentence per article in each group."""
     cluster_of = list(range(n))
@@ -171,25 +215,74 @@ def group_sentences(
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
 
 
-def align(articles: list[Article], threshold: float = SAME_CLAIM_THRESHOLD) -> Alignment:
-    """Align the sentences of ``articles`` into claim groups."""
-    sentences = sentences_of(articles)
-    ids = {a.id: k for k, a in enumerate(articles)}
-    owner = np.array([ids[s.article] for s in sentences], dtype=np.int64)
-    bank = build_bank([s.norm for s in sentences])
-    if len(sentences) > 1:
-        i, j = candidate_pairs(bank, owner)
-    else:
-        i = j = np.zeros(0, dtype=np.int64)
+def _links(
+    bank: SentenceBank, has_qty: Callable[[int], bool], owner: np.ndarray, threshold: float
+) -> tuple[dict[tuple[int, int], float], list[tuple[int, int]]]:
+    """Scores of the candidate pairs (those of :data:`KEEP_SCORE` or more) and the accepted claim links."""
+    i, j = candidate_pairs(bank, owner)
     sims = pair_scores(bank, i, j)
-    has_qty = np.array([bool(extract_quantities(s.text)) for s in sentences], dtype=bool)
     if len(i):
-        sims = np.where(has_qty[i] != has_qty[j], sims * NUMBER_ASYMMETRY_PENALTY, sims)
+        involved = np.unique(np.concatenate([i, j]))
+        qty = np.zeros(len(owner), dtype=bool)
+        qty[involved] = [has_qty(k) for k in involved.tolist()]
+        sims = np.where(qty[i] != qty[j], sims * NUMBER_ASYMMETRY_PENALTY, sims)
     keep = accepted_edges(i, j, sims, owner, threshold)
     strong = sims >= KEEP_SCORE
     scores = dict(
         zip(zip(i[strong].tolist(), j[strong].tolist(), strict=True), sims[strong].tolist(), strict=True)
     )
-    edges = list(zip(i[keep].tolist(), j[keep].tolist(), strict=True))
+    return scores, list(zip(i[keep].tolist(), j[keep].tolist(), strict=True))
+
+
+def _small_links(
+    bank: SentenceBank,
+    has_qty: Callable[[int], bool],
+    owner: list[int],
+    pairs: tuple[list[int], list[int]],
+    threshold: float,
+) -> tuple[dict[tuple[int, int], float], list[tuple[int, int]]]:
+    """:func:`_links` in plain Python for a small story's candidate ``pairs`` (same values, same order)."""
+    pi, pj = pairs
+    if not pi:
+        return {}, []
+    sims = score_features(np.array(feature_rows(bank, pi, pj), dtype=np.float64)).tolist()
+    for k, (x, y) in enumerate(zip(pi, pj, strict=True)):
+        if has_qty(x) != has_qty(y):
+            sims[k] *= NUMBER_ASYMMETRY_PENALTY
+    # mutual best matches, ties to the earlier pair (forward pairs first): as in :func:`accepted_edges`
+    top: dict[tuple[int, int], tuple[float, int]] = {}
+    both = chain(zip(pi, pj, sims, strict=True), zip(pj, pi, sims, strict=True))
+    for k, (x, y, sim) in enumerate(both):
+        best = top.get((x, owner[y]))
+        if best is None or sim > best[0]:
+            top[(x, owner[y])] = (sim, k)
+    winners = {k for _, k in top.values()}
+    n = len(pi)
+    scores: dict[tuple[int, int], float] = {}
+    edges: list[tuple[int, int]] = []
+    for k, (x, y, sim) in enumerate(zip(pi, pj, sims, strict=True)):
+        if sim >= KEEP_SCORE:
+            scores[(x, y)] = sim
+        if sim >= threshold or (sim >= MUTUAL_THRESHOLD and k in winners and n + k in winners):
+            edges.append((x, y))
+    return scores, edges
+
+
+def align(articles: list[Article], threshold: float = SAME_CLAIM_THRESHOLD) -> Alignment:
+    """Align the sentences of ``articles`` into claim groups."""
+    sentences = sentences_of(articles)
+    ids = {a.id: k for k, a in enumerate(articles)}
+    owner = [ids[s.article] for s in sentences]
+    bank = build_bank([s.norm for s in sentences])
+
+    @cache
+    def has_qty(k: int) -> bool:  # asked only of sentences in candidate pairs
+        return bool(extract_quantities(sentences[k].text))
+
+    pairs = small_candidates(bank, owner) if len(sentences) > 1 else ([], [])
+    if pairs is None:
+        scores, edges = _links(bank, has_qty, np.array(owner, dtype=np.int64), threshold)
+    else:
+        scores, edges = _small_links(bank, has_qty, owner, pairs, threshold)
     groups = group_sentences(len(sentences), owner, scores, edges)
     return Alignment(sentences=sentences, bank=bank, scores=scores, groups=groups, edges=set(edges))

@@ -49,6 +49,8 @@ def representative(
     alignment: Alignment, members: list[int], rank: dict[str, int], loaded: Callable[[str], float] | None
 ) -> int:
     """The mention that agrees most with the others, is most neutral, longest, from the earliest source."""
+    if len(members) == 1:
+        return members[0]
     sents = alignment.sentences
 
     def key(k: int) -> tuple[float, int, int]:
@@ -57,6 +59,16 @@ def representative(
         return (-(agree - penalty), -len(sents[k].text), rank[sents[k].article])
 
     return min(members, key=key)
+
+
+def _mean(values: list[float]) -> float:
+    """``float(np.mean(values))``: numpy adds fewer than 8 numbers one by one, as done here."""
+    if len(values) >= 8:
+        return float(np.mean(values))
+    total = 0.0
+    for v in values:
+        total += v
+    return total / len(values)
 
 
 def build_claims(
@@ -69,7 +81,7 @@ def build_claims(
     sents = alignment.sentences
     rank = {a: k for k, a in enumerate(order)}
     total_indep = max(prov.independent, 1)
-    cent = centrality(alignment)
+    cent = centrality(alignment).tolist()
     drafts = []
     for group in alignment.groups:
         members = sorted(group, key=lambda k: rank[sents[k].article])
@@ -77,8 +89,10 @@ def build_claims(
         indep = prov.independent_count(sources)
 
         rep = representative(alignment, members, rank, loaded)
-        position = float(np.mean([sents[k].position for k in members]))
-        drafts.append((indep, len(sources), position, members, sources, rep, float(cent[members].mean())))
+        position = _mean([sents[k].position for k in members])
+        drafts.append(
+            (indep, len(sources), position, members, sources, rep, _mean([cent[k] for k in members]))
+        )
     drafts.sort(key=lambda d: (-d[0], -d[1], d[2]))
     claims = []
     for n, (indep, n_src, position, members, sources, rep, c) in enumerate(drafts, 1):

@@ -195,6 +195,8 @@ MASKED_WORDS = frozenset(
 )
 _MASK_CHARS = "*#@$!%01345"
 _OBFUSCATED = re.compile(r"\b[a-z]+(?:[*#@$!%]+[a-z]*)+\b|\b[a-z]+[01345][a-z]+\b", re.I)
+_MASK_CHAR = re.compile("[" + re.escape(_MASK_CHARS) + "]")
+_MAYBE_MASKED = re.compile(r"[a-z][*#@$!%]|[a-z][01345][a-z]", re.I)  # in every _OBFUSCATED match
 _LEET = {"0": "o", "1": "[il]", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "!": "[il]"}
 
 
@@ -237,12 +239,32 @@ def deobfuscate(text: str, vocabulary: set[str] | None = None) -> str:
     return _OBFUSCATED.sub(fix, text)
 
 
+def _may_be_masked(text: str) -> bool:
+    """False when ``text`` has no masked word (then :func:`deobfuscate` returns it unchanged); cheap."""
+    return _MASK_CHAR.search(text) is not None and _MAYBE_MASKED.search(text) is not None
+
+
 def normalize(text: str, vocabulary: set[str] | None = None) -> str:
     """Matching form of a text: straight quotes, de-obfuscated, lower case, single spaces."""
     text = normalize_chars(text)
-    if any(c in text for c in _MASK_CHARS):
+    if _may_be_masked(text):
         text = deobfuscate(text, vocabulary)
     return " ".join(text.lower().split())
+
+
+def normalize_all(texts: list[str], story: list[str]) -> list[str]:
+    """:func:`normalize` of each text with the vocabulary of ``story`` (:func:`vocabulary_of`), which is
+    built only when some text has a masked word (only then does the vocabulary change the result)."""
+    out: list[str] = []
+    vocab: set[str] | None = None
+    for text in texts:
+        text = normalize_chars(text)
+        if _may_be_masked(text) and _OBFUSCATED.search(text):
+            if vocab is None:
+                vocab = vocabulary_of(story)
+            text = deobfuscate(text, vocab)
+        out.append(" ".join(text.lower().split()))
+    return out
 
 
 def vocabulary_of(texts: list[str]) -> set[str]:

@@ -13,13 +13,14 @@ Articles joined by derivations form one *independent source*.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
 from .align import Alignment
 from .model import Article, Derivation
-from .segment import shingles
+from .segment import shingle_tuples, shingles
 
 DERIVED_THRESHOLD = 0.25
 NEAR_COPY = 0.8  # sentence similarity (or shingle containment) treated as copied text
@@ -44,6 +45,8 @@ class Provenance:
 
 SMALL_CONTAINMENT = 20_000  # (sentences x articles) cells at most: shingle overlaps from Python sets
 SMALL_DETAIL = 16  # articles at most: the detail view from dense arrays instead of scipy products
+# fewer articles: the reuse matrix in plain Python (numpy, too, adds fewer than 8 numbers one by one)
+SMALL_REUSE = 8
 
 
 def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
@@ -51,6 +54,8 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
     ids = [a.id for a in articles]
     index = {a: k for k, a in enumerate(ids)}
     n = len(ids)
+    if n < SMALL_REUSE:
+        return _small_reuse(alignment, index)
     sents = alignment.sentences
     words = np.array([max(len(s.text.split()), 1) for s in sents], dtype=np.float64)
     owner = np.array([index[s.article] for s in sents], dtype=np.int64)
@@ -59,7 +64,8 @@ def reuse_matrix(articles: list[Article], alignment: Alignment) -> np.ndarray:
     if alignment.edges:
         edges = list(alignment.edges)
         ei, ej = np.array(edges, dtype=np.int64).T
-        sims = np.array([alignment.score(i, j) for i, j in edges], dtype=np.float64)
+        get = alignment.scores.get  # (edges are (i, j) with i < j, like the score table's keys)
+        sims = np.array([get(e, 0.0) for e in edges], dtype=np.float64)
         np.maximum.at(best, (ei, owner[ej]), sims)
         np.maximum.at(best, (ej, owner[ei]), sims)
     # verbatim reuse: share of each sentence's word shingles found anywhere in each other article
@@ -139,6 +145,67 @@ def detail_overlap(alignment: Alignment, index: dict[str, int]) -> np.ndarray:
     if data:
         lengths = present.sum(axis=1)[nonempty]
         totals[nonempty] = np.add.reduceat(np.concatenate(data), np.cumsum(lengths) - lengths)
+    return shared / np.maximum(totals, 1e-9)[:, None]
+
+
+def _small_reuse(alignment: Alignment, index: dict[str, int]) -> np.ndarray:
+    """:func:`reuse_matrix` of a few articles in plain Python: the same sums in the same order."""
+    n = len(index)
+    sents = alignment.sentences
+    m = len(sents)
+    owner = [index[s.article] for s in sents]
+    best = [[0.0] * n for _ in range(m)]
+    get = alignment.scores.get  # (edges are (i, j) with i < j, like the score table's keys)
+    for x, y in alignment.edges:
+        sim = get((x, y), 0.0)
+        for k, a in ((x, owner[y]), (y, owner[x])):
+            if sim > best[k][a]:
+                best[k][a] = sim
+    sent_sh = [shingle_tuples(s.norm, SHINGLE) for s in sents]
+    if any(sent_sh):
+        art_sh: list[set[tuple[str, ...]]] = [set() for _ in range(n)]
+        for k, sh in enumerate(sent_sh):
+            art_sh[owner[k]] |= sh
+        for k, sh in enumerate(sent_sh):
+            if sh:
+                size, row = len(sh), best[k]
+                for a, other in enumerate(art_sh):
+                    if a != owner[k] and (c := len(sh & other) / size) > row[a]:
+                        row[a] = c
+    totals = [0.0] * n
+    share = [[0.0] * n for _ in range(n)]
+    for k, row in enumerate(best):
+        spread = 0.0
+        for v in row:
+            spread += v
+        spread = max(spread, 1e-9)
+        words = float(max(len(sents[k].text.split()), 1))
+        a = owner[k]
+        totals[a] += words
+        out = share[a]
+        for b, v in enumerate(row):
+            out[b] += words * (v if v >= NEAR_COPY else v * v / spread)
+    view = np.array([[v / max(totals[a], 1) for v in share[a]] for a in range(n)], dtype=np.float64)
+    reuse = (view.reshape(n, n) + _small_detail(alignment, owner, n)) / 2
+    np.fill_diagonal(reuse, 0.0)
+    return reuse
+
+
+def _small_detail(alignment: Alignment, owner: list[int], n: int) -> np.ndarray:
+    """:func:`detail_overlap` of a few articles: the per-article products as one cumulative sum (the columns
+    an article lacks add exact zeros), so the sums are the same, in the same order."""
+    stem_rows, width = alignment.bank.rows["unigrams"]
+    present = np.zeros((n, max(width, 1)), dtype=bool)
+    holder = [a for a, cols in zip(owner, stem_rows, strict=True) for _ in cols]
+    present[holder, list(chain.from_iterable(stem_rows))] = True
+    weight = np.log((n + 1) / np.maximum(present.sum(axis=0), 1))
+    shared = np.cumsum((present[:, None, :] & present[None, :, :]) * weight, axis=2)[:, :, -1]
+    lengths = present.sum(axis=1)
+    totals = np.zeros(n)
+    nonempty = lengths > 0
+    if nonempty.any():
+        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        totals[nonempty] = np.add.reduceat(weight[np.nonzero(present)[1]], starts)
     return shared / np.maximum(totals, 1e-9)[:, None]
 
 

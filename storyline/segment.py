@@ -130,11 +130,32 @@ def content_stem_tuple(norm: str) -> tuple[str, ...]:
     return _cached_stems(norm) if len(norm) <= CACHE_CHARS else _stems(norm)
 
 
+def _content_form(token: str) -> str:
+    """A token's content stem: ``""`` for a stop word or a single letter, a number as written (a Snowball
+    stem of two or more letters is never empty, so ``""`` only ever means dropped)."""
+    if token in STOPWORDS and not token.isdigit() or len(token) < 2 and not token.isdigit():
+        return ""
+    return token if token[0].isdigit() else stem(token)
+
+
+class _ContentForms(dict):
+    """token -> :func:`_content_form`, filled on first use (cleared when it grows past a bound)."""
+
+    limit = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        form = self[token] = _content_form(token)
+        return form
+
+
+_content_forms = _ContentForms()
+
+
 def _stems(norm: str) -> tuple[str, ...]:
     toks = _cached_tokens(norm) if len(norm) <= CACHE_CHARS else _tokens(norm)
-    return tuple(
-        t if t[0].isdigit() else stem(t) for t in toks if t not in STOPWORDS and len(t) > 1 or t.isdigit()
-    )
+    return tuple(filter(None, map(_content_forms.__getitem__, toks)))
 
 
 CACHE_CHARS = MAX_SENTENCE_CHARS  # texts up to this long (sentences, titles) have tokens and stems cached
@@ -148,6 +169,14 @@ def shingles(norm: str, k: int = 5) -> set[str]:
     if len(toks) < k:
         return {" ".join(toks)} if toks else set()
     return {" ".join(toks[i : i + k]) for i in range(len(toks) - k + 1)}
+
+
+def shingle_tuples(norm: str, k: int = 5) -> set[tuple[str, ...]]:
+    """:func:`shingles` as tuples of words (the same sets, up to joining; no string is built)."""
+    toks = _cached_tokens(norm) if len(norm) <= CACHE_CHARS else _tokens(norm)
+    if len(toks) < k:
+        return {toks} if toks else set()
+    return set(zip(*(toks[i:] for i in range(k)), strict=False))
 
 
 def word_count(text: str) -> int:

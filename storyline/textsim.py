@@ -55,9 +55,10 @@ class SentenceBank:
         self.norms = norms
         self.rows = rows  # kind -> (sorted column ids per sentence, number of columns)
         self.idf_weights = idf_weights  # None: ``weighted`` is the binary ``unigrams``
-        self.text_ids: np.ndarray | None = None  # same id for identical texts (filled on first use)
+        self._text_ids: list[int] | None = None
         self._csr: dict[str, sp.csr_matrix] = {}
         self._bits: dict[str, list[int]] = {}
+        self._sets: dict[str, list[set[int]]] = {}
         self.length = np.array([len(r) for r in rows["unigrams"][0]], dtype=np.float64)
         if idf_weights is None:
             self.weight_sum = self.length.copy()
@@ -85,6 +86,20 @@ class SentenceBank:
         if out is None:
             out = self._bits[kind] = [sum(1 << c for c in r) for r in self.rows[kind][0]]
         return out
+
+    def sets(self, kind: str) -> list[set[int]]:
+        """Each sentence's columns of ``kind`` as a set."""
+        out = self._sets.get(kind)
+        if out is None:
+            out = self._sets[kind] = [set(r) for r in self.rows[kind][0]]
+        return out
+
+    def text_ids(self) -> list[int]:
+        """The same id for identical texts (numbered in order of first appearance)."""
+        if self._text_ids is None:
+            first_of: dict[str, int] = {}
+            self._text_ids = [first_of.setdefault(t, len(first_of)) for t in self.norms]
+        return self._text_ids
 
     def sizes(self, kind: str) -> np.ndarray:
         """Number of columns of ``kind`` each sentence has."""
@@ -170,10 +185,8 @@ def _shared(bank: SentenceBank, kind: str, i: np.ndarray, j: np.ndarray) -> np.n
 
 def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """RapidFuzz token-set ratio per pair, computed once per distinct pair of texts (copies repeat)."""
-    if bank.text_ids is None:
-        first_of: dict[str, int] = {}
-        bank.text_ids = np.array([first_of.setdefault(t, len(first_of)) for t in bank.norms], dtype=np.int64)
-    ti, tj = bank.text_ids[i], bank.text_ids[j]
+    text_ids = np.array(bank.text_ids(), dtype=np.int64)
+    ti, tj = text_ids[i], text_ids[j]
     lo, hi = np.minimum(ti, tj), np.maximum(ti, tj)
     codes, first, inverse = np.unique(
         lo * (int(hi.max(initial=0)) + 1) + hi, return_index=True, return_inverse=True
@@ -188,8 +201,14 @@ def _token_set(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return ratios[inverse]
 
 
+SMALL_PAIRS = 1000  # pairs at most: features in plain Python (numpy's per-call overhead dominates)
+
+
 def pair_features(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Feature matrix (len(i) x 7) for the sentence pairs ``(i[k], j[k])`` of ``bank``."""
+    if len(i) <= SMALL_PAIRS and bank.idf_weights is None:
+        rows = feature_rows(bank, np.asarray(i).tolist(), np.asarray(j).tolist())
+        return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
     eps = 1e-9
@@ -212,6 +231,47 @@ def pair_features(bank: SentenceBank, i: np.ndarray, j: np.ndarray) -> np.ndarra
     li, lj = bank.length[i], bank.length[j]
     length_ratio = np.minimum(li, lj) / (np.maximum(li, lj) + eps)
     return np.column_stack([dice, containment, max_overlap, bigram_dice, mismatch, token_set, length_ratio])
+
+
+def feature_rows(bank: SentenceBank, i: list[int], j: list[int]) -> list[tuple[float, ...]]:
+    """:func:`pair_features` of a binary-weighted bank, one tuple per pair, in plain Python.
+
+    Every feature is the same IEEE arithmetic on the same numbers as the vectorised version, so the values
+    are identical (min/max of two floats, integer overlaps, one division or two).
+    """
+    eps = 1e-9
+    uni, big, num = bank.sets("unigrams"), bank.sets("bigrams"), bank.sets("numbers")
+    length = bank.length.tolist()
+    text_id, norms = bank.text_ids(), bank.norms
+    ratio_of: dict[tuple[int, int], float] = {}  # token-set ratio once per distinct pair of texts
+    out = []
+    for x, y in zip(i, j, strict=True):
+        lx, ly = length[x], length[y]
+        lo, hi = (lx, ly) if lx <= ly else (ly, lx)
+        overlap = float(len(uni[x] & uni[y]))
+        b_n = len(big[x]) + len(big[y])
+        nx, ny = len(num[x]), len(num[y])
+        mismatch = 0.0
+        if nx and ny:
+            n_ov = len(num[x] & num[y])
+            mismatch = 0.0 if n_ov == nx and n_ov == ny else 1.0
+        tx, ty = text_id[x], text_id[y]
+        key = (tx, ty) if tx <= ty else (ty, tx)
+        ratio = ratio_of.get(key)
+        if ratio is None:
+            ratio = ratio_of[key] = fuzz.token_set_ratio(norms[x], norms[y]) / 100.0
+        out.append(
+            (
+                2 * overlap / (lx + ly + eps),
+                overlap / (lo + eps),
+                overlap / (hi + eps),
+                2 * float(len(big[x] & big[y])) / (float(b_n) + eps),
+                mismatch,
+                ratio,
+                lo / (hi + eps),
+            )
+        )
+    return out
 
 
 def score_features(features: np.ndarray) -> np.ndarray:

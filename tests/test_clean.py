@@ -100,3 +100,38 @@ def test_normalize_chars_matches_its_definition():
     for _ in range(20000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25)))
         assert normalize_chars(text) == plain(text), repr(text)
+
+
+def test_normalize_all_is_normalize_with_the_story_vocabulary(monkeypatch):
+    from storyline import clean
+    from storyline.clean import normalize_all, vocabulary_of
+
+    story = ["The gunman k*lled three people.", "Police said the shooter was arrested at 10:45."]
+    texts = [
+        "The gunman k*lled three people.",
+        "Stocks rose 3.5% on Friday!",
+        "A sh00ter fled",
+        "Plain text.",
+    ]
+    assert normalize_all(texts, story) == [normalize(t, vocabulary_of(story)) for t in texts]
+    assert normalize_all(texts, story)[0] == "the gunman killed three people."
+    calls = []
+    monkeypatch.setattr(clean, "vocabulary_of", lambda s: calls.append(s) or vocabulary_of(s))
+    normalize_all(["Nothing masked here, 42 times.", "Plain."], story)
+    assert calls == []  # the vocabulary is only built when some text has a masked word
+    normalize_all(["The gunman k*lled three people."], story)
+    assert len(calls) == 1
+
+
+def test_cheap_mask_test_never_misses_a_masked_word():
+    """``_may_be_masked`` must hold wherever the obfuscation pattern matches (it gates deobfuscation)."""
+    import random
+
+    from storyline.clean import _OBFUSCATED, _may_be_masked
+
+    alphabet = [*"abkKlz *#@$!%0123456789.,'-", "\u0130", "\u0131", "\u017f", "\u212a", "é"]
+    rnd = random.Random(7)
+    for _ in range(30000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        if _OBFUSCATED.search(text):
+            assert _may_be_masked(text), repr(text)

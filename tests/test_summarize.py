@@ -315,7 +315,7 @@ DANGLING_STORY = [
 
 
 def test_a_big_story_leaves_dangling_lines_out(monkeypatch):
-    """"It was the worst flood ..." opens with a pronoun whose antecedent a summary may not carry."""
+    """ "It was the worst flood ..." opens with a pronoun whose antecedent a summary may not carry."""
     articles = [{"id": f"s{k}", "text": " ".join(lines)} for k, lines in enumerate(DANGLING_STORY)]
     monkeypatch.setattr(summ, "EDITORIAL_SPARE", float("inf"))  # the rule never applies
     before = [s.text for s in storyline.brief(articles, words=30).summary]

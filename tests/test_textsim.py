@@ -43,3 +43,30 @@ def test_msrp_accuracy_above_majority_baseline():
     pred = similarities([(r[1], r[2]) for r in rows]) >= 0.5
     majority = max(gold.mean(), 1 - gold.mean())
     assert (pred == gold).mean() > majority + 0.03
+
+
+def test_bank_columns_match_their_definition():
+    """Columns are numbered in order of first use; bigrams are "a b" pairs of stems, numbers the stems
+    that start with a digit (the number columns are derived from the unigram columns)."""
+    import random
+
+    from storyline.segment import content_stem_tuple
+    from storyline.textsim import build_bank
+
+    def presence(rows):
+        vocab: dict[str, int] = {}
+        return [sorted({vocab.setdefault(t, len(vocab)) for t in row}) for row in rows], len(vocab)
+
+    words = "the 5 12 3,000 cat dog 2.5 sat on mat 7 ran fast 1999 barked x 12th killed".split()
+    rnd = random.Random(3)
+    for _ in range(500):
+        norms = [
+            " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 12))) for _ in range(rnd.randint(1, 8))
+        ]
+        stems = [content_stem_tuple(n) for n in norms]
+        bank = build_bank(norms)
+        assert bank.rows["unigrams"] == presence(stems)
+        assert bank.rows["bigrams"] == presence(
+            [[f"{a} {b}" for a, b in zip(s, s[1:], strict=False)] for s in stems]
+        )
+        assert bank.rows["numbers"] == presence([[t for t in s if t[0].isdigit()] for s in stems])
