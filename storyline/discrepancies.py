@@ -9,7 +9,8 @@ wording; a group with changed words is a ``quote`` discrepancy, one credited to 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterable
 
 from .align import Alignment
 from .clean import normalize
@@ -247,9 +248,8 @@ def quotes_and_discrepancies(
     found: list[tuple[str, str, str | None, int]] = []  # source, text, speaker, sentence index
     for art in articles:
         idx = by_article.get(art.id, [])
-        for q in extract_quotes([alignment.sentences[k].text for k in idx]):
-            if len(q.text.split()) >= MIN_QUOTE_WORDS:
-                found.append((art.id, q.text, q.speaker, idx[q.sentence]))
+        for q in extract_quotes([alignment.sentences[k].text for k in idx], min_words=MIN_QUOTE_WORDS):
+            found.append((art.id, q.text, q.speaker, idx[q.sentence]))
     parent = list(range(len(found)))
 
     def find(x: int) -> int:
@@ -286,9 +286,9 @@ def quotes_and_discrepancies(
     discrepancies: list[Discrepancy] = []
     for members in groups.values():
         sources = list(dict.fromkeys(found[k][0] for k in members))
-        text = Counter(found[k][1] for k in members).most_common(1)[0][0]
+        text = _most_common(found[k][1] for k in members)
         speakers = [found[k][2] for k in members if found[k][2]]
-        speaker = Counter(speakers).most_common(1)[0][0] if speakers else None
+        speaker = _most_common(speakers) if speakers else None
         exact = not any(k in changed for k in members)
         quotes.append(Quote(text=text, speaker=speaker, sources=sources, exact=exact))
         claim = next((claim_of[found[k][3]] for k in members if found[k][3] in claim_of), None)
@@ -317,6 +317,14 @@ def quotes_and_discrepancies(
             )
     quotes.sort(key=lambda q: (-len(q.sources), q.text))
     return quotes, discrepancies
+
+
+def _most_common(items: Iterable[str]) -> str:
+    """The most frequent item, the first seen among equals (``Counter.most_common(1)``, without its cost)."""
+    counts: dict[str, int] = {}
+    for x in items:
+        counts[x] = counts.get(x, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 def _short(text: str, words: int = 8) -> str:

@@ -38,6 +38,7 @@ import difflib
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -315,6 +316,7 @@ _DIGIT_RE = re.compile(
     r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
     r"(?:\s?(?P<scale>(?i:thousand|million|billion|trillion)|bn|mn|tn|k|m)\b)?"
 )
+_DIGIT_RE_BACK = 7  # a match's first digit is at most this far in: "U.S.$ .5" (currency, space, dot)
 _NUMWORD = "|".join(sorted(list(_TENS_NUM) + list(_SMALL_NUM), key=len, reverse=True))
 _UNITWORD = "one|two|three|four|five|six|seven|eight|nine"
 _SPELLED_RE = re.compile(
@@ -341,15 +343,90 @@ _NUMBER_WORD_HINT_RE = re.compile("|".join(_NUMBER_WORD_HINTS), re.I)
 _ODD_CASE = ("\u0130", "\u0131", "\u017f")
 
 
-def _may_have_number_words(text: str) -> bool:
-    """Whether ``text`` may hold a spelled or vague number (a cheap, never-false-negative test)."""
+# a match of either pattern starts with one of these words (or with "a"/"an" before one: "a dozen")
+_NUMBER_WORD_STARTS = tuple(
+    w for w in _NUMBER_WORD_HINTS if not any(v != w and w.startswith(v) for v in _NUMBER_WORD_HINTS)
+)
+
+
+def _number_word_starts(text: str) -> list[int] | None:
+    """Where in ``text`` a spelled or vague number may start: the sorted word starts (positions not after a
+    letter or digit) of _NUMBER_WORD_STARTS, case-insensitively; [] when it holds none. None when a
+    character that re.IGNORECASE matches oddly (_ODD_CASE) makes a full scan necessary."""
     if any(c in text for c in _ODD_CASE):
-        return _NUMBER_WORD_HINT_RE.search(text) is not None
-    low = text.lower()
-    return any(w in low for w in _NUMBER_WORD_HINTS)
+        return None if _NUMBER_WORD_HINT_RE.search(text) else []
+    low = text.lower()  # the same length as ``text``: only U+0130 (an _ODD_CASE) lower-cases to two
+    out: list[int] = []
+    for w in _NUMBER_WORD_STARTS:
+        i = low.find(w)
+        while i >= 0:
+            if i == 0 or not text[i - 1].isalnum():
+                out.append(i)
+            i = low.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _matches_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern whose every match starts at one of ``starts`` (sorted), which
+    are the only positions tried. Matches must be non-empty."""
+    end = 0
+    for p in starts:
+        if p >= end and (m := rx.match(text, p)) is not None:
+            yield m
+            end = m.end()
+
+
+def _with_articles(text: str, starts: list[int]) -> list[int]:
+    """``starts`` and where an "a"/"an" before one of them (then whitespace) may start: "a hundred"."""
+    out = set(starts)
+    for p in starts:
+        j = p
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j < p:
+            out.update(k for k in (j - 1, j - 2) if k >= 0)
+    return sorted(out)
 
 
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+# small patterns of the functions below, compiled once
+_LAST_WORD_RE = re.compile(r"([^\s]+)\s*$")
+_NEXT_WORD_RE = re.compile(r"\s+([^\W\d_][\w'’\-]*)")
+_PERCENT_AFTER_RE = re.compile(r"\s?%")
+_WORD_BEFORE_RE = re.compile(r"(\S+)\s+$")
+_PAREN_RE = re.compile(r"\([^)]*\)")
+_AND_RE = re.compile(r"\s+and\s+")
+_CAP_WORD_RE = re.compile(r"\b[A-Z]")
+_POSSESSIVE_END_RE = re.compile(r"(?:'s|’s)$")
+_COLON_END_RE = re.compile(r"([^\s:]+)\s*:\s*$")
+_CLAUSE_BREAK_RE = re.compile(r"[;:]\s")
+_SENTENCE_BREAK_RE = re.compile(r"[.;!?]\s")
+_FIRST_WORD_RE = re.compile(r"\W*([^\W\d_]+)")
+_NEXT_LOWER_WORD_RE = re.compile(r"\s+([a-z][\w'’]*)")
+
+
+def _digit_led(rx: re.Pattern[str], text: str, back: int = -1) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern that needs an ASCII digit, trying it only near digit runs (a
+    pattern that opens with an optional part or a look-behind is slow to scan). ``back`` >= 0: a match's
+    first digit is at most that far in; -1: a match starts at the first digit of a run (its pattern opens
+    with ``(?<![0-9])`` or stricter). Matches must be non-empty."""
+    pos = 0
+    while (run := _DIGIT_RUN_RE.search(text, pos)) is not None:
+        if back >= 0:  # no match starts before run.start() - back: the first one from there is the next
+            m = rx.search(text, max(pos, run.start() - back))
+            if m is None:
+                return
+        else:
+            m = rx.match(text, run.start())
+            if m is None:
+                pos = run.end()
+                continue
+        yield m
+        pos = m.end()
+
+
 _VAGUE_RE = re.compile(
     r"\b(?P<v>(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)|dozens|scores|hundreds|thousands"
     r"|millions|billions)\s+of\b",
@@ -448,7 +525,10 @@ _DATE_RES = {
     "wd": re.compile(rf"\b(?P<wd>{_WD})(?![\w’'])"),
     "year": re.compile(r"(?<![\w$€£.,/'’])(?P<y>1[89][0-9]{2}|20[0-9]{2})(?![\w%]|[.,][0-9])"),
 }
-_DATE_RES_NO_DIGIT = [(k, rx) for k, rx in _DATE_RES.items() if k in ("my", "wd")]
+# patterns whose matches start at the first digit of a run (see _digit_led); "mdy" and "my" matches start
+# with a month name, so at a _MONTH_START_RE match, which any "dmy" match also holds; "wd" ones hold "day"
+_DIGIT_LED_DATES = ("iso", "num", "dmy", "year")
+_MONTH_START_RE = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 # looked for to the left of a match (regexes that start with an optional part are slow to scan)
 _WD_BEFORE_RE = re.compile(rf"\b(?P<wd>{_WD}),?\s+(?:the\s+)?$")
 _YEAR_LEFT_RE = re.compile(
@@ -494,6 +574,26 @@ _VERB_RE = re.compile(
     + r"|pointed out|went on)\b"
 )
 _STRICT_SET = set(_SPEECH_STRICT) | {"pointed out", "went on"}
+# the word every _VERB_RE match starts with (a whole word: the pattern has \b on both sides)
+_VERB_FIRST_WORDS = frozenset(_SPEECH_STRICT + _SPEECH_BROAD + ["pointed", "went"])
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+def _speech_verbs(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """``_VERB_RE.finditer(text, pos, endpos)``, faster: the pattern is tried only where a word that can
+    start a match begins (scanning its long alternation at every position is slow)."""
+    end = len(text) if endpos is None else endpos
+    if _VERB_FIRST_WORDS.isdisjoint(_WORD_RUN_RE.findall(text, pos, end)):
+        return
+    last = pos
+    for w in _WORD_RUN_RE.finditer(text, pos, end):
+        if w.start() >= last and w.group() in _VERB_FIRST_WORDS:
+            m = _VERB_RE.match(text, w.start(), end)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
 _AUX = set(
     (
         "has have had was were is are also then later once further even will would could did does do not "
@@ -693,7 +793,7 @@ def _sentence_initial(text: str, pos: int) -> bool:
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = re.search(r"([^\s]+)\s*$", text[max(0, pos - 40) : pos])
+    m = _LAST_WORD_RE.search(text[max(0, pos - 40) : pos])
     return m.group(1) if m else ""
 
 
@@ -728,10 +828,27 @@ def extract_dates(text: str) -> list[DateMention]:
     if not isinstance(text, str) or not text:
         return []
     found: list[tuple[int, int, DateMention]] = []
-    # without an ASCII digit only month and weekday names can match (every other pattern needs a digit)
-    patterns = _DATE_RES.items() if _ASCII_DIGIT_RE.search(text) else _DATE_RES_NO_DIGIT
-    for kind, rx in patterns:
-        for m in rx.finditer(text):
+    digits = _ASCII_DIGIT_RE.search(text) is not None
+    months = [m.start() for m in _MONTH_START_RE.finditer(text)]
+    wanted = {  # what each pattern's matches need
+        "iso": digits and "-" in text,
+        "num": digits and "/" in text,
+        "mdy": digits and bool(months),
+        "dmy": digits and bool(months),
+        "my": bool(months),
+        "wd": "day" in text,
+        "year": digits,
+    }
+    for kind, rx in _DATE_RES.items():
+        if not wanted[kind]:
+            continue
+        if kind in _DIGIT_LED_DATES:
+            matches = _digit_led(rx, text)
+        elif kind in ("mdy", "my"):  # these start with a month name
+            matches = _matches_at(rx, text, months)
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             dm = _date_from_match(kind, m, text)
             if dm is not None:
                 found.append((dm.start, -(dm.end - dm.start), dm))
@@ -810,14 +927,14 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
         if not g.get("prep") and not g.get("mod"):
             prev = _prev_word(text, ys).lower()
             after = text[m.end("y") : m.end("y") + 30]
-            nm = re.match(r"\s+([^\W\d_][\w'’\-]*)", after)
+            nm = _NEXT_WORD_RE.match(after)
             if (
                 nm
                 and (_is_plural_noun(nm.group(1)) or nm.group(1).lower() in ("percent", "per"))
                 and not (prev in _DETERMINERS or prev.endswith(("'s", "’s")) or prev in _DATE_CONTEXT)
             ):
                 return None
-            if re.match(r"\s?%", after):
+            if _PERCENT_AFTER_RE.match(after):
                 return None
         if g.get("prep"):
             start = left0 + lm.start("prep")
@@ -889,7 +1006,7 @@ class _Cand:
 
 def _digit_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Cand]:
     out = []
-    for m in _DIGIT_RE.finditer(text):
+    for m in _digit_led(_DIGIT_RE, text, _DIGIT_RE_BACK):
         ns, ne = m.start("num"), m.end("num")
         start, end = m.start(), m.end()
         cur = m.group("cur")
@@ -933,7 +1050,7 @@ def _digit_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Ca
             continue
         # a number right after a capitalised name word: "Article 5", "Flight 370", "No. 10"
         if not cur and not scale and "," not in m.group("num"):
-            pm = re.search(r"(\S+)\s+$", text[max(0, ns - 30) : ns])
+            pm = _WORD_BEFORE_RE.search(text[max(0, ns - 30) : ns])
             if pm:
                 pw = pm.group(1)
                 pws = pw.strip("\"“”‘’'()[],")
@@ -952,9 +1069,18 @@ def _digit_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Ca
     return out
 
 
-def _spelled_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Cand]:
+def _spelled_candidates(
+    text: str, blocked: Iterable[tuple[int, int]], starts: list[int] | None = None
+) -> list[_Cand]:
+    """Spelled ("twenty-one", "a dozen") and vague ("hundreds of") numbers; ``starts``: where they may
+    start (see _number_word_starts), None to scan the whole text."""
     out = []
-    for m in _SPELLED_RE.finditer(text):
+    spelled = (
+        _SPELLED_RE.finditer(text)
+        if starts is None
+        else _matches_at(_SPELLED_RE, text, _with_articles(text, starts))
+    )
+    for m in spelled:
         s, e = m.start(), m.end()
         words = m.group()
         if _overlaps(blocked, s, e):
@@ -998,7 +1124,7 @@ def _spelled_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_
             if re.match(r"[-–](?:on|off|sided|time|way|of)\b", after):
                 continue
         out.append(_Cand(s, e, value, spelled=True))
-    for m in _VAGUE_RE.finditer(text):
+    for m in _VAGUE_RE.finditer(text) if starts is None else _matches_at(_VAGUE_RE, text, starts):
         key = re.sub(r"\s+", " ", m.group("v").lower())
         lo, _hi = _VAGUE[key]
         if _overlaps(blocked, m.start(), m.end()):
@@ -1135,7 +1261,7 @@ def _scan_unit(text: str, pos: int, value: float) -> tuple[str | None, int, str 
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     spans = [(d.start, d.end) for d in extract_dates(text)]
     if _ASCII_DIGIT_RE.search(text):  # every time pattern starts with a digit
-        spans += [(m.start(), m.end()) for m in _TIME_RE.finditer(text)]
+        spans += [(m.start(), m.end()) for m in _digit_led(_TIME_RE, text)]
     return spans
 
 
@@ -1144,12 +1270,13 @@ def extract_quantities(text: str) -> list[Quantity]:
     if not isinstance(text, str) or not text:
         return []
     digits = _ASCII_DIGIT_RE.search(text) is not None
-    words = _may_have_number_words(text)
+    starts = _number_word_starts(text)
+    words = starts is None or bool(starts)
     if not digits and not words:
         return []  # no candidate can match
     blocked = _BlockedSpans(text)
     cands = (_digit_candidates(text, blocked) if digits else []) + (
-        _spelled_candidates(text, blocked) if words else []
+        _spelled_candidates(text, blocked, starts) if words else []
     )
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[_Cand] = []
@@ -1328,7 +1455,18 @@ def compare_quantities(a: Quantity, b: Quantity) -> str | None:
 # Quotes: spans
 
 
-def _quote_spans(text: str, sent_of: list[int]) -> list[tuple[int, int, int, int]]:
+class _SentenceOf:
+    """The sentence of each character of sentences joined by one separator (and of the separator after
+    it), found by bisection over the sentence starts."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+
+    def __getitem__(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+
+def _quote_spans(text: str, sent_of: _SentenceOf) -> list[tuple[int, int, int, int]]:
     """Quoted spans as (open mark start, content start, content end, close mark end). Double quotes
     (straight, curly, guillemets, PTB-style ``...'') may span sentences (at most 6); a straight quote
     closes an open double quote; a new curly opening before a close ends the previous quote there
@@ -1578,13 +1716,13 @@ def normalise_speaker(raw: str | None) -> str | None:
     acr = _ACR_RE.search(s)
     if acr:
         return acr.group(1).strip(".")
-    s = re.sub(r"\([^)]*\)", " ", s)
-    parts = re.split(r"\s+and\s+", s)
-    if len(parts) == 2 and all(re.search(r"\b[A-Z]", x) for x in parts):
+    s = _PAREN_RE.sub(" ", s)
+    parts = _AND_RE.split(s)
+    if len(parts) == 2 and all(_CAP_WORD_RE.search(x) for x in parts):
         names = [normalise_speaker(x) for x in parts]
         if all(x and _capish(x) for x in names):
             return f"{names[0]} and {names[1]}"  # "Laurence Mark and Bill Condon"
-    toks = [t for t, _a, _b in _tokens(s)]
+    toks = _TOK_RE.findall(s)
     # "Kraft Foods' Susan Davison", "Reunion Pictures' Ann Lee": drop the possessor of a named person
     for k in range(len(toks) - 1, -1, -1):
         if toks[k].endswith(("'s", "’s", "s'", "s’")) and any(_capish(t) for t in toks[k + 1 :]):
@@ -1619,7 +1757,7 @@ def normalise_speaker(raw: str | None) -> str | None:
         name = name[:-1]
     if name and any(_capish(t) for t in name):
         out = " ".join(t for t in name)
-        out = re.sub(r"(?:'s|’s)$", "", out)
+        out = _POSSESSIVE_END_RE.sub("", out)
         return out.strip(" .") or None
     low_toks = [t.lower() for t in toks]
     if len(low_toks) == 1 and (low_toks[0] in _PRONOUNS or low_toks[0] in _PERSON_ROLES):
@@ -1636,14 +1774,14 @@ def normalise_speaker(raw: str | None) -> str | None:
 
 
 def _is_anaphor(raw: str) -> bool:
-    toks = [t.lower().rstrip(".,") for t, _a, _b in _tokens(raw)]
+    toks = [t.lower().rstrip(".,") for t in _TOK_RE.findall(raw)]
     if not toks:
         return False
     if len(toks) == 1 and toks[0] in _PRONOUNS:
         return True
     if toks[0] not in ("the", "this", "that"):
         return False
-    caps = [t for t, _a, _b in _tokens(raw) if t[0].isupper() and t.lower() not in _DETERMINERS]
+    caps = [t for t in _TOK_RE.findall(raw) if t[0].isupper() and t.lower() not in _DETERMINERS]
     if not caps:
         return any(t in _PERSON_ROLES for t in toks)
     return toks[-1] in _PERSON_ROLES  # "the Alaska Governor": a role, no name after it
@@ -1653,7 +1791,7 @@ def _person_like(tokens: list[str], has_title: bool) -> bool:
     lows = [t.lower().strip(".,") for t in tokens]
     if not lows:
         return False
-    if any(t in _NON_PERSON for t in lows) and not (has_title and lows[-1] not in _NON_PERSON):
+    if not _NON_PERSON.isdisjoint(lows) and not (has_title and lows[-1] not in _NON_PERSON):
         return False
     if all(t.isupper() or "." in t for t in tokens):
         return False
@@ -1672,7 +1810,7 @@ _SPEECH_AFTER_RE = re.compile(
 
 
 def _is_headline(s: str) -> bool:
-    alpha = [t for t, _a, _b in _tokens(s) if t[0].isalpha()]
+    alpha = [t for t in _TOK_RE.findall(s) if t[0].isalpha()]
     return len(alpha) >= 4 and sum(t[0].isupper() for t in alpha) >= 0.7 * len(alpha)
 
 
@@ -1738,7 +1876,7 @@ def _names_in(s: str) -> list[_NameCand]:
         if m < n and toks[m][0].startswith("(") and _gap_ok(s, end, toks[m][1]):
             acr = _ACR_RE.match(toks[m][0]).group(1) if _ACR_RE.match(toks[m][0]) else None
         name = acr or " ".join(words)
-        person = _person_like(words, has_title) and acr is None
+        person = acr is None and _person_like(words, has_title)
         after = s[end : end + 60]
         # 0 subject of a speech verb, 1 clause subject, 2 titled, 3 possessor, 4 other, 5 object of a preposition
         if _SPEECH_AFTER_RE.match(after):
@@ -1748,7 +1886,7 @@ def _names_in(s: str) -> list[_NameCand]:
         elif prev_tok in _PREPS:
             prio = 5
         else:
-            nm = re.match(r"\s+([a-z][\w'’]*)", after)
+            nm = _NEXT_LOWER_WORD_RE.match(after)
             if nm and nm.group(1) not in _PREPS and nm.group(1) not in ("and", "or"):
                 prio = 1
             elif has_title:
@@ -1772,6 +1910,15 @@ class _SentenceNames:
             # a headline in title case gives no reliable names
             cands = self.found[i] = [] if _is_headline(self.sents[i]) else _names_in(self.msents[i])
         return cands
+
+
+_INHERIT_MIN_WORDS = 4  # an unattributed quote this long may take the speaker of the quote before it
+
+
+def _names_before(pre: str, pos: int) -> list[_NameCand]:
+    """Name candidates of the text before a quote that start before ``pos`` (asked only when the quote
+    has no speaker of its own)."""
+    return [pc for pc in _names_in(pre) if pc.pos < pos]
 
 
 def _mask_quotes(text: str, spans: list[tuple[int, int, int, int]]) -> str:
@@ -1848,7 +1995,7 @@ def _resolve(
     want_person = kind in ("he", "she", "person")
     windows = [pre_cands]
     for j in range(i - 1, max(-1, i - 4), -1):
-        first = re.match(r"\W*([^\W\d_]+)", msents[j]) if msents else None
+        first = _FIRST_WORD_RE.match(msents[j]) if msents else None
         if first and kind in ("he", "she") and first.group(1).lower() == kind:
             windows.append([])
             continue
@@ -1873,8 +2020,8 @@ def _expand(name: str, cands_by_sent: _SentenceNames, i: int) -> str:
     toks = _name_tokens(name)
     if not toks or len(toks) > 2:
         return name
-    best = None
-    for j in range(0, i + 1):
+    for j in range(i, -1, -1):  # the most recent one: the last in the latest sentence that has one
+        best = None
         for c in cands_by_sent[j]:
             if not c.person or not 2 <= len(c.name.split()) <= 4:
                 continue
@@ -1882,8 +2029,10 @@ def _expand(name: str, cands_by_sent: _SentenceNames, i: int) -> str:
             if len(ct) <= len(toks):
                 continue
             if ct[: len(toks)] == toks or ct[-len(toks) :] == toks:
-                best = c.name  # the most recent one
-    return best or name
+                best = c.name
+        if best:
+            return best
+    return name
 
 
 def _speaker_from_np(np_: str | None) -> tuple[str | None, str | None]:
@@ -1913,7 +2062,7 @@ def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int, int]:
     tail = _TAIL_RE.match(post)
     p0 = tail.end() if tail else 0
     vm = None
-    for m in _VERB_RE.finditer(post, p0, min(len(post), p0 + 120)):
+    for m in _speech_verbs(post, p0, min(len(post), p0 + 120)):
         vm = m
         break
     if vm is not None and vm.group("v") in _STRICT_SET:
@@ -1924,7 +2073,7 @@ def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int, int]:
                 name, ana = _speaker_from_np(after_np)
                 if name or ana:
                     return name, ana, 1, len(pre)
-        elif len(chunk.split()) <= 16 and not re.search(r"[;:]\s", chunk):
+        elif len(chunk.split()) <= 16 and not _CLAUSE_BREAK_RE.search(chunk):
             # '..." Kim said', '..." Peter Carr, a spokesman for the office, said'
             np_ = _np_before(post, vm.start())
             idx = post.find(np_, p0) if np_ else -1
@@ -1933,15 +2082,15 @@ def _attribute(pre: str, post: str) -> tuple[str | None, str | None, int, int]:
                 if name or ana:
                     return name, ana, 1, len(pre)
     # 2. before the quote, a speech verb close to it: 'Kim said: "...', 'He told reporters that "...'
-    verbs = list(_VERB_RE.finditer(pre))
-    colon = re.search(r"([^\s:]+)\s*:\s*$", pre)
+    verbs = list(_speech_verbs(pre))
+    colon = _COLON_END_RE.search(pre)
     if verbs:
         last = verbs[-1]
         gap_words = pre[last.end() :].split()
         if (
             last.group("v") in _STRICT_SET
             and len(gap_words) <= 6
-            and not re.search(r"[.;!?]\s", pre[last.end() :])
+            and not _SENTENCE_BREAK_RE.search(pre[last.end() :])
         ):
             np_ = _np_before(pre, last.start())
             name, ana = _speaker_from_np(np_)
@@ -2000,7 +2149,7 @@ def _clause_subject(pre: str) -> str | None:
     return _np_after(s, m.end() if m else 0)
 
 
-def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
+def extract_quotes(sentences: list[str], min_words: int = 0) -> list[QuoteMention]:
     """Quotes in a list of sentences (one article, in order), with speakers.
 
     Double quotes (straight, curly, guillemets) may run over several sentences; single quotes count only
@@ -2010,6 +2159,9 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
     first, then "according to X", then the subject of a speech verb earlier in the sentence; pronouns and
     role nouns are resolved to a name in the same or the 3 previous sentences; a quote with no attribution
     of its own that directly follows an attributed one (same or next sentence, 4+ words) inherits its speaker.
+
+    Quotes of fewer than ``min_words`` words are left out (their speakers are still found where a later
+    quote inherits one).
     """
     if not isinstance(sentences, (list, tuple)) or not sentences:
         return []
@@ -2019,17 +2171,18 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
         starts.append(pos)
         pos += len(s) + 1
     joined = " ".join(sents)
-    sent_of: list[int] = []  # sentence of each character of ``joined`` (and of the separator after it)
-    for i, s in enumerate(sents):
-        sent_of += [i] * (len(s) + 1)
+    if _QUOTE_MARK_RE.search(joined) is None:
+        return []
+    sent_of = _SentenceOf(starts)
     spans = _quote_spans(joined, sent_of)
     if not spans:
         return []
     masked = _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), _mask_quotes(joined, spans))
     msents = [masked[st : st + len(sents[i])] for i, st in enumerate(starts)]
     cands_by_sent = _SentenceNames(sents, msents)
-    out: list[QuoteMention] = []
-    prev_q: tuple[str | None, int] | None = None
+    kept: list[
+        tuple[str, int, int, int, str, str]
+    ] = []  # body, sentences i..j, start in i, text before/after
     for o, cs, ce, c in spans:
         i, j = sent_of[o], sent_of[max(cs, ce - 1)]
         inner = joined[cs:ce]
@@ -2037,8 +2190,6 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
         body = inner.strip().rstrip(",").rstrip()
         if not any(ch.isalnum() for ch in body) or _MISPARSED_RE.match(body):
             continue
-        qstart = cs + lead - starts[i]
-        qend = qstart + len(body)
         pre = masked[starts[i] : o]
         post_end = starts[j] + len(sents[j])
         post = masked[c:post_end]
@@ -2047,22 +2198,39 @@ def extract_quotes(sentences: list[str]) -> list[QuoteMention]:
             nxt = msents[j + 1]
             if (
                 len(nxt.split()) <= 8
-                and _VERB_RE.search(nxt)
+                and next(_speech_verbs(nxt), None) is not None
                 and sents[j + 1].lstrip()[:1] not in _QUOTE_CHARS
             ):
                 post = post + " " + nxt
                 j += 1
-        name, ana, _rank, ana_pos = _attribute(pre, post)
-        pre_cands = [pc for pc in _names_in(pre) if pc.pos < ana_pos]
+        kept.append((body, i, j, cs + lead - starts[i], pre, post))
+    speakers: dict[int, str | None] = {}
+
+    def speaker(k: int) -> str | None:
+        """The speaker of quote ``k``, found once, when first needed."""
+        if k in speakers:
+            return speakers[k]
+        body, i, j, _qstart, pre, post = kept[k]
+        name, ana, rank, ana_pos = _attribute(pre, post)
         if ana is not None and name is None:
-            name = _resolve(ana, cands_by_sent, i, pre_cands, msents)
-        if name is None and _rank == 9 and prev_q is not None and prev_q[0] and prev_q[1] >= i - 1:
-            if len(body.split()) >= 4 and not [pc for pc in pre_cands if pc.person]:
-                name = prev_q[0]
+            name = _resolve(ana, cands_by_sent, i, _names_before(pre, ana_pos), msents)
+        if name is None and rank == 9 and k > 0 and kept[k - 1][2] >= i - 1:
+            if len(body.split()) >= _INHERIT_MIN_WORDS and not any(
+                pc.person for pc in _names_before(pre, ana_pos)
+            ):
+                name = speaker(k - 1) or None  # (done already, or too short to inherit in turn)
         if name is not None:
             name = _expand(name, cands_by_sent, j)
-        out.append(QuoteMention(body, name, i, qstart, qend))
-        prev_q = (name, j)
+        speakers[k] = name
+        return name
+
+    out: list[QuoteMention] = []
+    for k, (body, i, _j, qstart, _pre, _post) in enumerate(kept):
+        words = len(body.split())
+        if words >= min(min_words, _INHERIT_MIN_WORDS):  # any quote that may inherit is done in order
+            name = speaker(k)
+            if words >= min_words:
+                out.append(QuoteMention(body, name, i, qstart, qstart + len(body)))
     return out
 
 

@@ -11,7 +11,7 @@ Curly apostrophes are folded to ``'`` and a possessive ``'s`` is ignored when lo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +23,7 @@ __all__ = [
     "find_loaded",
     "inflections",
     "loaded_terms",
+    "loaded_terms_of_parts",
     "neutrality",
     "read_terms",
 ]
@@ -52,9 +53,11 @@ class Lexicon:
     blocked: frozenset[tuple[str, ...]] = frozenset()  # exception phrases/words: matched, never reported
     size: int = 0  # number of loaded entries (before inflection)
     trigger: frozenset[str] = field(init=False)  # tokens at which a match can start
+    longest: int = field(init=False)  # words in the longest phrase
 
     def __post_init__(self) -> None:
         self.trigger = self.words | frozenset(self.phrases)
+        self.longest = max((len(ph) for phs in self.phrases.values() for ph in phs), default=1)
 
 
 def inflections(word: str) -> set[str]:
@@ -156,17 +159,27 @@ def find_loaded(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, in
 
     ``surface`` is the text's own wording, lower-cased, whitespace collapsed, apostrophes folded to ``'``.
     """
-    lex = lexicon or default_lexicon()
+    return _scan(text, lexicon or default_lexicon())[0]
+
+
+def _scan(text: str, lex: Lexicon) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """:func:`find_loaded`, and the text's tokens."""
     norm = text.lower()
     if len(norm) != len(text):  # a few characters lower-case to two; keep offsets aligned
         norm = "".join(c if len(c) == 1 else o for c, o in zip(map(str.lower, text), text, strict=True))
     norm = _fold(norm)
     toks = _TOKEN.findall(norm)
-    matches: list[re.Match[str]] = []  # token spans, found only once a term matches
     words, phrases, blocked, trigger = lex.words, lex.phrases, lex.blocked, lex.trigger
+    if "'" in norm or "-" in norm:  # possessives and compounds match by their base or last part
+        starts = [i for i, t in enumerate(toks) if t in trigger or "'" in t or "-" in t]
+    elif trigger.isdisjoint(toks):
+        return [], toks
+    else:
+        starts = [i for i, t in enumerate(toks) if t in trigger]
     out: list[tuple[int, int, str]] = []
     nxt = 0
-    for i in [i for i, t in enumerate(toks) if t in trigger or "'" in t or "-" in t]:
+    pos, done = 0, 0  # offset in ``norm`` after token ``done - 1`` (found with str.find only once needed)
+    for i in starts:
         if i < nxt:
             continue
         tok, end = toks[i], -1
@@ -183,14 +196,19 @@ def find_loaded(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, in
                 end = i
             else:
                 continue
-        if not matches:
-            matches = list(_TOKEN.finditer(norm))
-        a, b = matches[i].start(), matches[end].end()
+        while done <= i:  # a token starts with a letter or digit, which no gap between tokens holds
+            pos = norm.find(toks[done], pos) + len(toks[done])
+            done += 1
+        a = pos - len(tok)
+        while done <= end:
+            pos = norm.find(toks[done], pos) + len(toks[done])
+            done += 1
+        b = pos
         if end == i and tok.endswith("'s") and tok not in words:
             b -= 2  # drop the possessive from the surface form
         out.append((a, b, " ".join(norm[a:b].split())))
         nxt = end + 1
-    return out
+    return out, toks
 
 
 CACHE_CHARS = 2000  # texts up to this long (sentences, titles) have their terms cached
@@ -199,14 +217,50 @@ CACHE_CHARS = 2000  # texts up to this long (sentences, titles) have their terms
 def loaded_terms(text: str, lexicon: Lexicon | None = None) -> list[str]:
     """The distinct loaded words/phrases ``text`` uses, lower-cased surface forms in order of first use."""
     if lexicon is None and len(text) <= CACHE_CHARS:
-        return list(_default_terms(text))
+        return list(_default_scan(text)[0])
     return list(dict.fromkeys(s for _, _, s in find_loaded(text, lexicon)))
 
 
+def loaded_terms_of_parts(text: str, parts: Sequence[str]) -> list[str]:
+    """:func:`loaded_terms` of ``text`` (default lexicon) that is ``parts`` (its sentences, in order) joined
+    by whitespace, from the parts' cached terms.
+
+    No token spans whitespace, so the text's terms are its parts' terms in order, unless a phrase may run
+    from one part into the next (a part ends with the start of a phrase). Then, or when the parts do not
+    make up the text, the text is scanned as a whole.
+    """
+    if len(text.lower()) == len(text):  # else lower-casing is per character (see find_loaded)
+        out: list[str] = []
+        pos = 0
+        for k, part in enumerate(parts):
+            at = text.find(part, pos) if part and len(part) <= CACHE_CHARS else -1
+            gap = text[pos:at]
+            if at < 0 or (gap and not gap.isspace()) or (k > 0 and not gap):
+                break
+            terms, open_end = _default_scan(part)
+            if open_end and k + 1 < len(parts):
+                break
+            out.extend(terms)
+            pos = at + len(part)
+        else:
+            if not text[pos:].strip():
+                return list(dict.fromkeys(out))
+    return loaded_terms(text)
+
+
 @lru_cache(maxsize=32768)
-def _default_terms(text: str) -> tuple[str, ...]:
-    """:func:`loaded_terms` with the default lexicon, cached: a brief asks again for each claim's mentions."""
-    return tuple(dict.fromkeys(s for _, _, s in find_loaded(text)))
+def _default_scan(text: str) -> tuple[tuple[str, ...], bool]:
+    """The distinct terms of ``text`` (default lexicon) and whether its last words may begin a phrase,
+    cached: a brief asks again for each claim's mentions and for the articles made of them."""
+    lex = default_lexicon()
+    found, toks = _scan(text, lex)
+    n = len(toks)
+    open_end = any(
+        len(ph) > n - i and toks[i:] == list(ph[: n - i])
+        for i in range(max(0, n - lex.longest + 1), n)
+        for ph in lex.phrases.get(toks[i], ())
+    )
+    return tuple(dict.fromkeys(s for _, _, s in found)), open_end
 
 
 def neutrality(text: str, lexicon: Lexicon | None = None) -> float:

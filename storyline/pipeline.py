@@ -12,10 +12,10 @@ from .claims import build_claims, omissions
 from .clean import clean_article, normalize
 from .discrepancies import find_discrepancies, quotes_and_discrepancies
 from .errors import InputError
-from .framing import loaded_terms
+from .framing import loaded_terms, loaded_terms_of_parts
 from .model import Article, Brief, SourceReport
 from .provenance import provenance
-from .segment import content_stems, word_count
+from .segment import content_stem_tuple, word_count
 from .summarize import DEFAULT_WORDS, summarize
 
 MAX_ARTICLES = 2000  # one brief; corpora go through `storyline ingest`
@@ -47,23 +47,46 @@ def _loaded_count(text: str) -> float:
     return float(len(loaded_terms(text)))
 
 
-def _title_agreement(titles: list[str]) -> np.ndarray:
-    """Each title's mean Dice overlap of content stems with every other title (one sparse product)."""
-    from scipy import sparse
+SMALL_TITLES = 24  # up to this many titles, pairwise overlaps are counted with sets (no sparse matrix)
 
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for r, t in enumerate(titles):
-        for stem in set(content_stems(normalize(t))):
-            rows.append(r)
-            cols.append(vocab.setdefault(stem, len(vocab)))
+
+def _title_agreement(titles: list[str]) -> list[float]:
+    """Each title's mean Dice overlap of content stems with every other title, rounded to 12 decimals
+    (equal overlaps tie, the first title wins).
+
+    The overlaps are exact small integers, counted with sets (few titles) or one sparse product (many),
+    so every path gives bit-identical scores.
+    """
     n = len(titles)
-    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
-    shared = (x @ x.T).toarray()
-    size = np.asarray(x.sum(axis=1)).ravel()
+    bags = [set(content_stem_tuple(normalize(t))) for t in titles]
+    if 2 <= n <= 3:  # at most two scores to add per title: plain floats give numpy's sum and rounding exactly
+        out = []
+        for i, a in enumerate(bags):
+            total = 0.0
+            for j, b in enumerate(bags):
+                if j != i:
+                    total += 2 * len(a & b) / max(len(a) + len(b), 1)
+            out.append(round(total / (n - 1) * 1e12) / 1e12)  # np.round(x, 12) is rint(x * 1e12) / 1e12
+        return out
+    if 0 < n <= SMALL_TITLES:
+        counts = [[len(a & b) for b in bags] for a in bags]
+        shared = np.array(counts, dtype=float)
+        size = np.diagonal(shared).copy()
+    else:
+        from scipy import sparse
+
+        vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for r, bag in enumerate(bags):
+            for stem in bag:
+                rows.append(r)
+                cols.append(vocab.setdefault(stem, len(vocab)))
+        x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
+        shared = (x @ x.T).toarray()
+        size = np.asarray(x.sum(axis=1)).ravel()
     dice = 2 * shared / np.maximum(size[:, None] + size[None, :], 1)
     np.fill_diagonal(dice, 0.0)
-    return np.round(dice.sum(axis=1) / (n - 1), 12)  # (rounded: equal overlaps tie, the first title wins)
+    return np.round(dice.sum(axis=1) / (n - 1), 12).tolist()
 
 
 def story_title(articles: list[Article], claims: list, fallback_words: int = 14) -> str:
@@ -72,8 +95,17 @@ def story_title(articles: list[Article], claims: list, fallback_words: int = 14)
     if len(titles) == 1:
         return titles[0]
     if titles:
-        score = _title_agreement(titles) - 0.2 * np.array([_loaded_count(t) for t in titles])
-        return titles[int(np.argmax(score))]
+        # score = agreement - 0.2 * loaded terms; the first best wins. Titles are scored in order of
+        # agreement, their upper bound, until no later one can reach (or, earlier, tie) the best score.
+        agree = _title_agreement(titles)
+        best, top = -1, 0.0
+        for k in sorted(range(len(titles)), key=lambda k: (-agree[k], k)):
+            if best >= 0 and (agree[k] < top or (agree[k] == top and k > best)):
+                break
+            score = agree[k] - 0.2 * _loaded_count(titles[k])
+            if best < 0 or score > top or (score == top and k < best):
+                best, top = k, score
+        return titles[best]
     if claims:
         words = claims[0].text.split()
         return " ".join(words[:fallback_words]) + (" ..." if len(words) > fallback_words else "")
@@ -115,6 +147,9 @@ def build_brief(
         words=words,
         titles=[a.title for a in cleaned if a.title],
     )
+    parts: dict[str, list[str]] = {a.id: [] for a in cleaned}  # each article's sentences
+    for s in alignment.sentences:
+        parts[s.article].append(s.text)
     sources = [
         SourceReport(
             id=a.id,
@@ -123,7 +158,7 @@ def build_brief(
             title=a.title,
             words=word_count(a.text),
             boilerplate_removed=list(a.boilerplate_removed),
-            loaded_terms=loaded_terms(a.text),
+            loaded_terms=loaded_terms_of_parts(a.text, parts[a.id]),
             derived_from=prov.derived_from.get(a.id, []),
             omits=omissions(claims, prov, a.id),
             url=a.url,

@@ -574,3 +574,72 @@ def test_a_speaker_with_no_name_words_does_not_break_the_attribution_check():
     who = [d for d in brief.discrepancies if d.kind == "attribution"]
     assert who and {v.text for v in who[0].variants} >= {"Ann Lee"}
     assert {s for v in who[0].variants for s in v.sources} == {"a", "b", "c"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Fast scans: each must give exactly what the plain regex scan gives
+
+
+def _spans(matches) -> list[tuple[tuple[int, int], dict]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+_SCAN_BITS = (
+    "U.S.$ $ € USD 1 12 123 1,000 2,500,000 3.5 .5 10:30 9 a.m. 5pm 2019 1999 2024-12-28 12/28/2024 1/2/03 "
+    "Jan. Dec 23 March May Mayor June Monday Tuesday, the 23rd of December 4th - – / to and through one two "
+    "twenty-one a hundred A  dozen an thousand million percent % tens of thousands dozens Scores someone often "
+    "said says told pointed out went on tells resaid said_ Said"
+).split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SCAN_BITS), max_size=14), st.lists(st.sampled_from([" ", "", ",", "\n", "-"]))
+)
+def test_anchored_scans_equal_plain_scans(bits, seps):
+    from storyline import facts as F
+
+    text = "".join(b + (seps[k % len(seps)] if seps else " ") for k, b in enumerate(bits))
+    assert _spans(F._digit_led(F._DIGIT_RE, text, F._DIGIT_RE_BACK)) == _spans(F._DIGIT_RE.finditer(text))
+    assert _spans(F._digit_led(F._TIME_RE, text)) == _spans(F._TIME_RE.finditer(text))
+    for kind in F._DIGIT_LED_DATES:
+        rx = F._DATE_RES[kind]
+        assert _spans(F._digit_led(rx, text)) == _spans(rx.finditer(text))
+    months = [m.start() for m in F._MONTH_START_RE.finditer(text)]
+    for kind in ("mdy", "my"):
+        rx = F._DATE_RES[kind]
+        assert _spans(F._matches_at(rx, text, months)) == _spans(rx.finditer(text))
+    starts = F._number_word_starts(text)
+    assert starts is not None  # no odd-case characters here
+    spelled = F._matches_at(F._SPELLED_RE, text, F._with_articles(text, starts))
+    assert _spans(spelled) == _spans(F._SPELLED_RE.finditer(text))
+    assert _spans(F._matches_at(F._VAGUE_RE, text, starts)) == _spans(F._VAGUE_RE.finditer(text))
+    for pos, end in ((0, len(text)), (len(text) // 3, len(text)), (0, len(text) // 2)):
+        want = _spans(F._VERB_RE.finditer(text, pos, end))
+        assert _spans(F._speech_verbs(text, pos, end)) == want
+
+
+def test_number_word_starts_are_word_starts_only():
+    from storyline.facts import _number_word_starts
+
+    text = "Someone said one of the Twenty-one had often seen hundreds"
+    assert [text[p : p + 4] for p in _number_word_starts(text)] == ["one ", "Twen", "one ", "hund"]
+    assert _number_word_starts("no numbers here") == []
+    assert _number_word_starts("\u0130stanbul has two") is None  # odd case: scanned in full
+
+
+def test_min_words_leaves_out_short_quotes_but_keeps_their_speakers():
+    sents = [
+        'Mayor Ann Ortiz called the plan "reckless" on Monday.',
+        '"We will not allow the bridge to close again this winter," Ortiz said.',
+        '"It stays open for every family that needs it, whatever the cost."',
+    ]
+    full = extract_quotes(sents)
+    assert [q.text.split()[0] for q in full] == ["reckless", "We", "It"]
+    long_only = extract_quotes(sents, min_words=4)
+    assert long_only == [q for q in full if len(q.text.split()) >= 4]
+    assert long_only[-1].speaker == "Ann Ortiz"  # inherited from the quote before it
+    # a short quote's speaker still passes on to an unattributed long quote right after it
+    sents2 = ['"Never," Ortiz said.', '"We will keep the bridge open for every family in the valley."']
+    assert [q.speaker for q in extract_quotes(sents2, min_words=4)] == ["Ortiz"]
+    assert extract_quotes(sents2, min_words=4) == extract_quotes(sents2)[1:]

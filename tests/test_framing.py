@@ -17,6 +17,7 @@ from storyline.framing import (
     find_loaded,
     inflections,
     loaded_terms,
+    loaded_terms_of_parts,
     neutrality,
     read_terms,
 )
@@ -198,3 +199,24 @@ def test_basil_precision_beats_chance():
     assert res["predicted"] > 100
     assert res["precision"] > 5 * chance
     assert res["recall"] > 0.2
+
+
+def test_terms_of_parts_equal_terms_of_the_whole():
+    parts = ["The senator slammed the plan.", "Critics called it a smear campaign!", "Nothing else."]
+    text = "  " + "\n".join(parts) + " "
+    assert loaded_terms_of_parts(text, parts) == loaded_terms(text) == ["slammed", "smear campaign"]
+    # a phrase running over a sentence boundary is found as in the whole text
+    parts = ["They gave the mayor a slap.", "In the face of protests, she stayed."]
+    whole = " ".join(parts)
+    assert loaded_terms_of_parts(whole, parts) == loaded_terms(whole)
+    parts = ["It was a slap in the", "face, critics said."]
+    whole = " ".join(parts)
+    assert loaded_terms_of_parts(whole, parts) == loaded_terms(whole) == ["slap in the face"]
+    # parts that do not make up the text (glued, missing, out of order) fall back to the whole text
+    assert loaded_terms_of_parts("A slap.Then", ["A slap.", "Then"]) == loaded_terms("A slap.Then")
+    assert loaded_terms_of_parts("He slammed it. Then he left.", ["Then he left."]) == ["slammed"]
+    assert loaded_terms_of_parts("He slammed it. It was brutal.", ["It was brutal.", "He slammed it."]) == [
+        "slammed",
+        "brutal",
+    ]
+    assert loaded_terms_of_parts("", []) == []
