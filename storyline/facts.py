@@ -137,6 +137,16 @@ _SCALE = {
     "k": 1e3,
     "m": 1e6,
 }
+# Letters that match ASCII ones under re.I but lower() to something else ("hundredſ", Kelvin sign, dotted
+# capital I): the lookups after case-blind matches fold them first.
+_FOLD = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u0131": "i"})
+
+
+def _key(text: str) -> str:
+    """The lower-case lookup key of a case-blind match."""
+    return text.translate(_FOLD).lower()
+
+
 # vague amounts: (value = bottom of bucket, top of bucket)
 _VAGUE = {
     "dozens": (12.0, 100.0),
@@ -896,7 +906,7 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
         if kind in ("mdy", "dmy"):
             wm = _WD_BEFORE_RE.search(text[max(0, start - 14) : start])
             if wm:
-                wd = _WEEKDAYS[wm.group("wd").lower()]
+                wd = _WEEKDAYS[_key(wm.group("wd"))]
                 start = max(0, start - 14) + wm.start()
         if kind == "my" and year is None:
             mon = g["mon"]
@@ -915,7 +925,7 @@ def _date_from_match(kind: str, m: re.Match, text: str) -> DateMention | None:
             if mon in ("March", "May") and _sentence_initial(text, start) and prev not in _DATE_CONTEXT:
                 return None
     elif kind == "wd":
-        wd = _WEEKDAYS[g["wd"].lower()]
+        wd = _WEEKDAYS[_key(g["wd"])]
     elif kind == "year":
         year = int(g["y"])
         ys = m.start("y")
@@ -1063,7 +1073,7 @@ def _digit_candidates(text: str, blocked: Iterable[tuple[int, int]]) -> list[_Ca
                 ):
                     if not _sentence_initial(text, ns - len(pm.group(0))) or pws.isupper() or pws == "No.":
                         continue
-        mult = _SCALE[scale.lower()] if scale else 1.0
+        mult = _SCALE[_key(scale)] if scale else 1.0
         hyph = bool(_HYPH_BEFORE_RE.search(text[max(0, ns - 4) : ns]) or _HYPH_AFTER_RE.match(text, end))
         out.append(_Cand(start, end, value * mult, cur=cur, mult=mult, hyph=hyph))
     return out
@@ -1125,7 +1135,7 @@ def _spelled_candidates(
                 continue
         out.append(_Cand(s, e, value, spelled=True))
     for m in _VAGUE_RE.finditer(text) if starts is None else _matches_at(_VAGUE_RE, text, starts):
-        key = re.sub(r"\s+", " ", m.group("v").lower())
+        key = re.sub(r"\s+", " ", _key(m.group("v")))
         lo, _hi = _VAGUE[key]
         if _overlaps(blocked, m.start(), m.end()):
             continue

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import storyline
 from storyline.facts import (
     DateMention,
     Quantity,
@@ -643,3 +644,18 @@ def test_min_words_leaves_out_short_quotes_but_keeps_their_speakers():
     sents2 = ['"Never," Ortiz said.', '"We will keep the bridge open for every family in the valley."']
     assert [q.speaker for q in extract_quotes(sents2, min_words=4)] == ["Ortiz"]
     assert extract_quotes(sents2, min_words=4) == extract_quotes(sents2)[1:]
+
+
+def test_case_blind_matches_with_letters_that_lower_to_non_ascii():
+    """re.I matches "hundredſ" (long s) and "bİllİon" (dotted capital I); the lookups after it used
+    ``lower()`` keys and raised KeyError, which crashed the whole brief."""
+    found = extract_quantities("hundred\u017f of people and dozen\u017f of cars, 2 b\u0130ll\u0130on")
+    assert [(q.value, q.qualifier_text) for q in found] == [
+        (100.0, "hundreds of"),
+        (12.0, "dozens of"),
+        (2e9, ""),
+    ]
+    text = "Hundred\u017f of people fled on \u017funday, and damage reached 2 b\u0130ll\u0130on dollars, officials said."
+    assert storyline.brief(
+        [{"id": "a", "text": text}, {"id": "b", "text": text.replace("\u017f", "s")}]
+    ).claims
