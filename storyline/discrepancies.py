@@ -17,6 +17,7 @@ from .clean import normalize
 from .extract import dates as extract_dates
 from .extract import quantities as extract_quantities
 from .facts import (
+    DateMention,
     Quantity,
     compare_dates,
     compare_quantities,
@@ -216,10 +217,26 @@ def number_discrepancies(claims: list[Claim], alignment: Alignment) -> list[Disc
 
 
 def _date_discrepancies(claim: Claim) -> list[Discrepancy]:
+    """The dates of a claim's mentions, when two sources give conflicting ones. A date does not conflict
+    with another source whose mention also gives a date that agrees with it: "fell on Monday, police said
+    on Tuesday" beside "fell on Monday" states one more date, not another day of the fall."""
     found = [(m.source, d) for m in claim.mentions for d in extract_dates(m.text)]
+    by_source: dict[str, list[DateMention]] = defaultdict(list)
+    for src, d in found:
+        by_source[src].append(d)
+
+    def states(src: str, date: DateMention) -> bool:
+        return any(compare_dates(date, d) == "agree" for d in by_source[src])
+
     for a, (src_a, da) in enumerate(found):
         related = [(db.text, sb) for sb, db in found if compare_dates(da, db) is not None]
-        if any(sb != src_a and compare_dates(da, db) == "conflict" for sb, db in found[a + 1 :]):
+        if any(
+            sb != src_a
+            and compare_dates(da, db) == "conflict"
+            and not states(sb, da)
+            and not states(src_a, db)
+            for sb, db in found[a + 1 :]
+        ):
             variants = _variants(related)
             if len(variants) > 1:
                 return [
