@@ -8,13 +8,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .cli_common import BriefFormat, InputErrors, error
 from .errors import StorylineError
+
+if TYPE_CHECKING:
+    from .model import Article
 
 app = typer.Typer(
     name="storyline",
@@ -52,10 +55,34 @@ def _root(
     """storyline: many reports of one event -> one trustworthy, source-attributed account."""
 
 
+def read_brief_inputs(inputs: list[str], *, allow_private: bool = False) -> tuple[list[Article], list[str]]:
+    """Articles and error lines for one brief: files and directories through
+    :func:`storyline.ingest.read_paths` (its size limits), then http(s) URLs (a page is one article, a
+    feed its entries), RSS/Atom files and WARC files through :func:`storyline.corpus.iter_inputs`."""
+    from .corpus import iter_inputs
+    from .ingest import read_paths
+    from .ingest.feeds import FEED_SUFFIXES
+    from .ingest.url import is_url
+    from .ingest.warc import is_warc
+
+    def streamed(raw: str) -> bool:
+        return is_url(raw) or is_warc(raw) or Path(raw).suffix.lower() in FEED_SUFFIXES
+
+    articles: list[Article]
+    articles, errors = read_paths([p for p in inputs if not streamed(p)])
+    for item in iter_inputs([p for p in inputs if streamed(p)], allow_private=allow_private):
+        (errors if isinstance(item, str) else articles).append(item)
+    return articles, errors
+
+
 @app.command()
 def brief(
     paths: Annotated[
-        list[Path], typer.Argument(help="Article files (.txt .md .html .jsonl) or directories.")
+        list[str],
+        typer.Argument(
+            help="Article files (.txt .md .html .jsonl) or directories; also http(s) URLs, RSS/Atom feeds "
+            "and WARC files (read after the files)."
+        ),
     ],
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output format.")] = BriefFormat.json,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
@@ -63,14 +90,16 @@ def brief(
     title: Annotated[
         str | None, typer.Option("--title", help="Story title (default: chosen from the sources).")
     ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow URLs on private and loopback addresses.")
+    ] = False,
 ) -> None:
     """One story from many articles: claims x sources, discrepancies, quotes, provenance, cited summary."""
-    from .ingest import read_paths
     from .pipeline import build_brief
     from .render import render
 
     bad = InputErrors()
-    articles, errors = read_paths([str(p) for p in paths])
+    articles, errors = read_brief_inputs(paths, allow_private=allow_private)
     for line in errors:
         bad(line)
     if not articles:

@@ -275,3 +275,23 @@ def test_a_directory_is_read_with_its_subdirectories_but_not_hidden_ones(tmp_pat
     (root / "2026" / ".draft.txt").write_text(rows[3]["text"])
     got = [a for a in iter_inputs([str(root)]) if not isinstance(a, str)]
     assert sorted(a.id for a in got) == ["deep", "top"]
+
+
+def test_cli_brief_reads_urls_feeds_and_warc_beside_files(tmp_path, server):
+    (tmp_path / "a.txt").write_text(make_article("flood", 2)["text"])
+    write_warc(tmp_path / "crawl.warc.gz", warc_pages())
+    (tmp_path / "wire.rss").write_text(rss(make_corpus(1, seed=5)))
+    r = run(
+        "brief", "a.txt", f"{server}/b.html", "crawl.warc.gz", "wire.rss", "--allow-private", cwd=tmp_path
+    )
+    err = [line for line in r.stderr.splitlines() if line]
+    assert r.returncode == 1 and len(err) == 1 and "news.invalid/empty" in err[0], r.stderr  # the empty page
+    doc = json.loads(r.stdout)
+    urls = [s.get("url") for s in doc["sources"]]
+    assert doc["sources"][0]["id"] == "a"  # files first, then URLs, WARC and feeds in their order
+    assert urls[1:4] == [f"{server}/b.html", "http://news.invalid/flood", "http://news.invalid/fire"]
+    assert len(doc["sources"]) == 4 + len(make_corpus(1, seed=5))
+    r = run("brief", "a.txt", f"{server}/b.html", cwd=tmp_path)  # no --allow-private: one line, exit 1
+    err = [line for line in r.stderr.splitlines() if line]
+    assert r.returncode == 1 and len(err) == 1 and "refusing" in err[0]
+    assert [s["id"] for s in json.loads(r.stdout)["sources"]] == ["a"]
