@@ -281,6 +281,9 @@ def test_markdown_counts_in_the_singular(brief):
     )
     one["story"]["articles"], one["story"]["independent_sources"] = 1, 1
     assert "1 article · 1 independent source · 1 claim · 0 discrepancies · 0 quotes" in render_markdown(one)
+    page = render_html(one)
+    assert "<b>1</b>article</li>" in page and "<b>1</b>independent source</li>" in page
+    assert "<b>0</b>discrepancies</li>" in page
 
 
 def test_markdown_claims_table_escapes_pipes(brief):
