@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .memo import RecentMemo
 from .model import Article
@@ -246,25 +247,22 @@ def _may_be_masked(text: str) -> bool:
 
 def normalize(text: str, vocabulary: set[str] | None = None) -> str:
     """Matching form of a text: straight quotes, de-obfuscated, lower case, single spaces."""
-    text = normalize_chars(text)
-    if _may_be_masked(text):
-        text = deobfuscate(text, vocabulary)
-    return " ".join(text.lower().split())
+    return _normalized(text, lambda: vocabulary)
 
 
 def normalize_all(texts: list[str], story: list[str]) -> list[str]:
     """:func:`normalize` of each text with the vocabulary of ``story`` (:func:`vocabulary_of`), which is
     built only when some text has a masked word (only then does the vocabulary change the result)."""
-    out: list[str] = []
-    vocab: set[str] | None = None
-    for text in texts:
-        text = normalize_chars(text)
-        if _may_be_masked(text) and _OBFUSCATED.search(text):
-            if vocab is None:
-                vocab = vocabulary_of(story)
-            text = deobfuscate(text, vocab)
-        out.append(" ".join(text.lower().split()))
-    return out
+    vocabulary = cache(lambda: vocabulary_of(story))
+    return [_normalized(text, vocabulary) for text in texts]
+
+
+def _normalized(text: str, vocabulary: Callable[[], set[str] | None]) -> str:
+    """:func:`normalize`, asking for the vocabulary only when a masked word is there to resolve."""
+    text = normalize_chars(text)
+    if _may_be_masked(text) and _OBFUSCATED.search(text):
+        text = deobfuscate(text, vocabulary())
+    return " ".join(text.lower().split())
 
 
 def vocabulary_of(texts: list[str]) -> set[str]:
